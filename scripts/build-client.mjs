@@ -1,0 +1,1 @@
+// Placeholder until the <read-counter> issue lands: bundles client/ into dist/client/.

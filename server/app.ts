@@ -1,0 +1,41 @@
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import type { Hub } from './live/hub.js';
+import type { Store } from './store.js';
+import { errorHandler, notFound } from './http/errors.js';
+import { siteAndArticle } from './http/params.js';
+import { clientScriptRoutes } from './routes/client-script.js';
+import { landingRoutes } from './routes/landing.js';
+
+/** What the routes need; created by server.ts. */
+export interface AppDeps {
+  store: Store;
+  hub: Hub;
+  now: () => number;
+  log: (message: string) => void;
+}
+
+/** The HTTP routes. WebSocket upgrades never reach Hono: see live/upgrade.ts. */
+export function createApp({ store, hub, now, log }: AppDeps): Hono {
+  const app = new Hono();
+  app.onError(errorHandler(log));
+  app.notFound(notFound);
+
+  app.get('/healthz', async (c) => {
+    const writable = await store.checkWritable(now());
+    return writable
+      ? c.json({ status: 'ok' })
+      : c.json({ status: 'unavailable', error: { code: 'store_unavailable', message: 'the data store is not writable' } }, 503);
+  });
+
+  app.use('/api/count', cors({ origin: '*', allowMethods: ['GET'] }));
+  app.get('/api/count', (c) => {
+    const { site, article } = siteAndArticle(c);
+    c.header('Cache-Control', 'no-cache');
+    return c.json({ site, article, reads: store.reads(site, article), live: hub.live(site, article) });
+  });
+
+  app.route('/', clientScriptRoutes());
+  app.route('/', landingRoutes());
+  return app;
+}

@@ -1,0 +1,145 @@
+import { parseArgs } from 'node:util';
+import { SiteError, normalizeSite, siteFromOrigin } from '../shared/site.js';
+
+/** Validated settings, read once at start by loadConfig(). */
+export interface Config {
+  /** @default 8080 */
+  port: number;
+  /** @default '0.0.0.0' */
+  host: string;
+  /** @default './data' */
+  dataDir: string;
+  /** Sites (normalized hosts) allowed to connect; empty means any. @default [] */
+  allowedSites: string[];
+  /** @default 10 */
+  dwellSeconds: number;
+  /** @default 'daily' */
+  dedupe: 'daily' | 'off';
+  /** @default 'none' */
+  trustProxy: 'none' | 'fly' | 'xff';
+  /** Which X-Forwarded-For entry, counted from the right, is the client (with TRUST_PROXY=xff). @default 1 */
+  xffHop: number;
+  /** @default undefined (dashboard and stats API off) */
+  adminToken: string | undefined;
+  /** Shortest gap between two broadcasts of one article, in ms; 0 = as fast as sockets drain. @default 0 */
+  broadcastIntervalMs: number;
+  /** @default 200 */
+  maxSubscriptions: number;
+}
+
+/** A setting with a bad value; main.ts prints the message and exits with status 2. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Parse<T> = (raw: string, name: string) => T;
+
+interface Setting<K extends keyof Config> {
+  key: K;
+  env: string;
+  fallback: string | undefined;
+  parse: Parse<Config[K]>;
+}
+
+const integer = (min: number, max: number, note = ''): Parse<number> => (raw, name) => {
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer ${min}–${max}${note}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+};
+
+const decimal = (min: number, max: number): Parse<number> => (raw, name) => {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a number of seconds ${min}–${max} (fractions allowed), got ${JSON.stringify(raw)}`);
+  }
+  return value;
+};
+
+const oneOf = <T extends string>(...choices: T[]): Parse<T> => (raw, name) => {
+  if (!(choices as string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${choices.map((c) => `"${c}"`).join(', ')}, got ${JSON.stringify(raw)}`);
+  }
+  return raw as T;
+};
+
+const text: Parse<string> = (raw, name) => {
+  if (raw.trim() === '') throw new ConfigError(`${name} must not be empty`);
+  return raw;
+};
+
+const optionalToken: Parse<string | undefined> = (raw, name) => {
+  if (raw === '') return undefined;
+  if (raw.length < 16) throw new ConfigError(`${name} must be at least 16 characters (try: openssl rand -hex 32), got ${raw.length}`);
+  return raw;
+};
+
+// Each entry is an origin (`https://blog.example.com`) or a bare host (`blog.example.com`).
+const siteList: Parse<string[]> = (raw, name) =>
+  raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .map((entry) => {
+      try {
+        return entry.includes('://') ? siteFromOrigin(entry) : normalizeSite(entry);
+      } catch (error) {
+        if (error instanceof SiteError) {
+          throw new ConfigError(`${name} must be a comma list of origins such as "https://blog.example.com", got ${JSON.stringify(entry)}`);
+        }
+        throw error;
+      }
+    });
+
+const SETTINGS: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
+  { key: 'port', env: 'PORT', fallback: '8080', parse: integer(0, 65535, ' (0 picks a free port)') },
+  { key: 'host', env: 'HOST', fallback: '0.0.0.0', parse: text },
+  { key: 'dataDir', env: 'DATA_DIR', fallback: './data', parse: text },
+  { key: 'allowedSites', env: 'ALLOWED_ORIGINS', fallback: '', parse: siteList },
+  { key: 'dwellSeconds', env: 'DWELL_SECONDS', fallback: '10', parse: decimal(0, 3600) },
+  { key: 'dedupe', env: 'DEDUPE', fallback: 'daily', parse: oneOf('daily', 'off') },
+  { key: 'trustProxy', env: 'TRUST_PROXY', fallback: 'none', parse: oneOf('none', 'fly', 'xff') },
+  { key: 'xffHop', env: 'XFF_HOP', fallback: '1', parse: integer(1, 10) },
+  { key: 'adminToken', env: 'ADMIN_TOKEN', fallback: '', parse: optionalToken },
+  { key: 'broadcastIntervalMs', env: 'BROADCAST_INTERVAL_MS', fallback: '0', parse: integer(0, 60_000) },
+  { key: 'maxSubscriptions', env: 'MAX_SUBSCRIPTIONS', fallback: '200', parse: integer(1, 10_000) },
+];
+
+/** `DATA_DIR` → `data-dir`: the command-line flag that matches an environment variable. */
+const flagOf = (env: string): string => env.toLowerCase().replaceAll('_', '-');
+
+/**
+ * Reads every setting from command-line flags (`--data-dir=/data`), then the environment
+ * (`DATA_DIR`), then the default; a flag wins over the environment. Throws ConfigError
+ * naming the first bad setting, its value and what is expected.
+ */
+export function loadConfig(env: Record<string, string | undefined> = {}, argv: string[] = []): Config {
+  const options = Object.fromEntries(SETTINGS.map((s) => [flagOf(s.env), { type: 'string' as const }]));
+  let flags: Record<string, string | boolean | undefined>;
+  try {
+    flags = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}. Known flags: ${SETTINGS.map((s) => `--${flagOf(s.env)}`).join(' ')}`);
+  }
+  const config: Record<string, unknown> = {};
+  for (const setting of SETTINGS) {
+    const flag = flags[flagOf(setting.env)];
+    const raw = typeof flag === 'string' ? flag : (env[setting.env] ?? setting.fallback ?? '');
+    config[setting.key] = setting.parse(raw, setting.env);
+  }
+  return config as unknown as Config;
+}
+
+/** Warnings worth printing once at start for a valid but risky configuration. */
+export function configWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (config.allowedSites.length === 0) {
+    warnings.push('ALLOWED_ORIGINS is empty: pages from any origin may connect and count. Set it to your blog, e.g. ALLOWED_ORIGINS=https://blog.example.com');
+  }
+  if (config.dwellSeconds === 0) warnings.push('DWELL_SECONDS=0 counts every page view at once: use it only for benchmarks');
+  return warnings;
+}
+
+/** Every setting's environment name, flag and default, for the README table and --help. */
+export const SETTING_NAMES = SETTINGS.map((s) => ({ env: s.env, flag: `--${flagOf(s.env)}`, fallback: s.fallback }));

@@ -1,0 +1,27 @@
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/** An HTTP error with a stable code, answered as `{error: {code, message}}` by onError. */
+export class ApiError extends Error {
+  readonly status: ContentfulStatusCode;
+  readonly code: string;
+  constructor(status: ContentfulStatusCode, code: string, message: string) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/** The one error handler: known errors keep their status and code; anything else is a 500 with no details. */
+export function errorHandler(log: (message: string) => void) {
+  return (error: Error, c: Context): Response => {
+    if (error instanceof ApiError) return c.json({ error: { code: error.code, message: error.message } }, error.status);
+    log(`unexpected error on ${c.req.method} ${c.req.path}: ${error.stack ?? error.message}`);
+    return c.json({ error: { code: 'internal_error', message: 'something went wrong on the server' } }, 500);
+  };
+}
+
+/** Answer for any route that does not exist. */
+export function notFound(c: Context): Response {
+  return c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404);
+}

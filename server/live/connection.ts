@@ -1,0 +1,171 @@
+import type { WebSocket, RawData } from 'ws';
+import {
+  CloseCode,
+  ErrorCode,
+  parseClientMessage,
+  type ClientMessage,
+  type ServerMessage,
+  type SubscribeMode,
+} from '../../shared/protocol.js';
+import type { Hub, Peer, Topic } from './hub.js';
+import { countFrame } from './hub.js';
+import { ReadRefused, type ReadRecorder } from '../reads.js';
+
+/** Frames a connection may send per second before it is closed with 1008. */
+export const MAX_FRAMES_PER_SECOND = 30;
+
+/** What every connection shares: settings and services, held once, not per socket. */
+export interface ConnectionContext {
+  hub: Hub;
+  reads: ReadRecorder;
+  now: () => number;
+  dwellMs: number;
+  maxSubscriptions: number;
+  /** The `hello` frame, serialized once. */
+  hello: string;
+}
+
+interface Subscription {
+  topic: Topic;
+  mode: SubscribeMode;
+  since: number;
+  counted: boolean;
+}
+
+const TEXT = { binary: false } as const;
+
+/**
+ * One page's socket: its subscriptions, the dwell rule and its flood limit. Holds no
+ * timers or closures of its own; the server's ping loop and the shared handlers in
+ * handlers below drive it.
+ */
+export class Connection implements Peer {
+  readonly ws: WebSocket;
+  readonly site: string;
+  /** Cleared by each ping, set by the pong; a peer still false at the next ping is dead. */
+  alive = true;
+  #ctx: ConnectionContext;
+  #subscriptions = new Map<string, Subscription>();
+  #windowStart = 0;
+  #framesInWindow = 0;
+
+  constructor(ws: WebSocket, site: string, ctx: ConnectionContext) {
+    this.ws = ws;
+    this.site = site;
+    this.#ctx = ctx;
+    ws.send(ctx.hello);
+  }
+
+  get bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  send(frame: Buffer): void {
+    this.ws.send(frame, TEXT);
+  }
+
+  /** Handles one frame from the page. */
+  receive(data: RawData, isBinary: boolean): void {
+    if (this.#overLimit()) {
+      this.#reply({ type: 'error', code: ErrorCode.rateLimited, message: `more than ${MAX_FRAMES_PER_SECOND} frames in one second` });
+      this.ws.close(CloseCode.policyViolation, 'rate limited');
+      return;
+    }
+    if (isBinary) {
+      this.#reply({ type: 'error', code: ErrorCode.badMessage, message: 'frames must be JSON text, not binary' });
+      return;
+    }
+    const parsed = parseClientMessage(data.toString());
+    if (!parsed.ok) {
+      this.#reply(parsed.error);
+      return;
+    }
+    this.#dispatch(parsed.message);
+  }
+
+  /** Drops every subscription; called once when the socket closes. */
+  closed(): void {
+    for (const sub of this.#subscriptions.values()) this.#ctx.hub.unsubscribe(this, sub.topic, sub.mode);
+    this.#subscriptions.clear();
+  }
+
+  #dispatch(message: ClientMessage): void {
+    switch (message.type) {
+      case 'subscribe':
+        return this.#subscribe(message.article, message.mode);
+      case 'unsubscribe':
+        return this.#unsubscribe(message.article);
+      case 'read':
+        return void this.#read(message.article);
+    }
+  }
+
+  #subscribe(article: string, mode: SubscribeMode): void {
+    const existing = this.#subscriptions.get(article);
+    if (existing !== undefined) {
+      this.#ctx.hub.changeMode(existing.topic, existing.mode, mode);
+      existing.mode = mode;
+    } else if (this.#subscriptions.size >= this.#ctx.maxSubscriptions) {
+      this.#reply({ type: 'error', code: ErrorCode.tooManySubscriptions, article, message: `at most ${this.#ctx.maxSubscriptions} articles per connection` });
+      return;
+    } else {
+      const topic = this.#ctx.hub.subscribe(this, this.site, article, mode);
+      this.#subscriptions.set(article, { topic, mode, since: this.#ctx.now(), counted: false });
+    }
+    this.send(countFrame(this.#subscriptions.get(article)!.topic));
+  }
+
+  #unsubscribe(article: string): void {
+    const sub = this.#subscriptions.get(article);
+    if (sub === undefined) {
+      this.#reply({ type: 'error', code: ErrorCode.notSubscribed, article, message: 'not subscribed to this article' });
+      return;
+    }
+    this.#subscriptions.delete(article);
+    this.#ctx.hub.unsubscribe(this, sub.topic, sub.mode);
+  }
+
+  async #read(article: string): Promise<void> {
+    const sub = this.#subscriptions.get(article);
+    const refusal = this.#checkDwell(sub);
+    if (refusal !== undefined) {
+      this.#reply({ type: 'error', article, ...refusal });
+      return;
+    }
+    // Marked before the write, so a second `read` sent while it commits is refused too.
+    sub!.counted = true;
+    try {
+      const reads = await this.#ctx.reads.record(this.site, article);
+      this.#reply({ type: 'counted', article, reads });
+    } catch (error) {
+      sub!.counted = false;
+      if (!(error instanceof ReadRefused)) throw error;
+      this.#reply({ type: 'error', code: error.code, article, message: error.message });
+    }
+  }
+
+  #checkDwell(sub: Subscription | undefined): { code: ErrorCode; message: string; retryAfterMs?: number } | undefined {
+    if (sub === undefined) return { code: ErrorCode.notSubscribed, message: 'subscribe to the article before sending read' };
+    if (sub.mode !== 'reading') return { code: ErrorCode.notReading, message: 'subscribed in watching mode, which never counts' };
+    if (sub.counted) return { code: ErrorCode.alreadyCounted, message: 'this page view was already counted' };
+    const elapsed = this.#ctx.now() - sub.since;
+    if (elapsed < this.#ctx.dwellMs) {
+      const message = `read sent ${(elapsed / 1000).toFixed(1)} s after subscribing; the dwell time is ${this.#ctx.dwellMs / 1000} s`;
+      return { code: ErrorCode.tooEarly, message, retryAfterMs: Math.ceil(this.#ctx.dwellMs - elapsed) };
+    }
+    return undefined;
+  }
+
+  #overLimit(): boolean {
+    const at = this.#ctx.now();
+    if (at - this.#windowStart >= 1000) {
+      this.#windowStart = at;
+      this.#framesInWindow = 0;
+    }
+    return ++this.#framesInWindow > MAX_FRAMES_PER_SECOND;
+  }
+
+  #reply(message: ServerMessage): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(message));
+  }
+}

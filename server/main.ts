@@ -1,0 +1,57 @@
+import { ConfigError, configWarnings, loadConfig } from './config.js';
+import { StoreError } from './store.js';
+import { startServer } from './server.js';
+
+// A clean stop commits pending reads and closes LMDB well within Fly's kill_timeout.
+const SHUTDOWN_TIMEOUT_MS = 5_000;
+
+const log = (message: string): void => console.log(`readcounter: ${message}`);
+
+/** The only place that reads process.env and argv, and the only call to listen(). */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env, process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`readcounter: ${error.message}`);
+    process.exit(2);
+  }
+  for (const warning of configWarnings(config)) console.warn(`readcounter: warning: ${warning}`);
+
+  let server;
+  try {
+    server = await startServer({ config, log });
+  } catch (error) {
+    if (!(error instanceof StoreError) && (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    console.error(`readcounter: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  log(`listening on ${server.url} (PORT=${server.port}), data in ${config.dataDir}, dwell ${config.dwellSeconds} s`);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal} received: finishing pending reads and closing`);
+    const force = setTimeout(() => {
+      console.error(`readcounter: shutdown took more than ${SHUTDOWN_TIMEOUT_MS / 1000} s; exiting anyway`);
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
+    force.unref();
+    server.close().then(
+      () => {
+        log('stopped cleanly');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error(`readcounter: error while stopping: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+await main();

@@ -1,0 +1,6 @@
+import { Hono } from 'hono';
+
+/** GET / — placeholder until the <read-counter> issue lands. */
+export function landingRoutes(): Hono {
+  return new Hono();
+}

@@ -1,0 +1,144 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createAdaptorServer } from '@hono/node-server';
+import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION } from '../shared/protocol.js';
+import type { Config } from './config.js';
+import { createApp } from './app.js';
+import { openStore, type Store } from './store.js';
+import { createHub, type Hub } from './live/hub.js';
+import { Connection, type ConnectionContext } from './live/connection.js';
+import { checkUpgrade, rejectUpgrade } from './live/upgrade.js';
+import { createReadRecorder } from './reads.js';
+
+/** How often every socket is pinged; a peer that missed the previous pong is terminated. */
+export const PING_INTERVAL_MS = 30_000;
+
+/** Options for startServer(). */
+export interface ServerOptions {
+  config: Config;
+  /** The server clock in epoch ms: dwell times and UTC days. Tests inject one. @default Date.now */
+  now?: () => number;
+  /** Where log lines go. @default console.log */
+  log?: (message: string) => void;
+}
+
+/** A listening server and the parts tests and the CLI may look into. */
+export interface RunningServer {
+  url: string;
+  port: number;
+  store: Store;
+  hub: Hub;
+  /** Open sockets. */
+  connections: ReadonlySet<Connection>;
+  /** Stops accepting, commits pending reads, closes sockets with 1001, closes LMDB. */
+  close(): Promise<void>;
+}
+
+/** Opens the store and starts HTTP + WebSocket on config.host:config.port. */
+export async function startServer({ config, now = Date.now, log = console.log }: ServerOptions): Promise<RunningServer> {
+  const store = openStore(config.dataDir);
+  const hub = createHub({ loadReads: store.reads, now, minIntervalMs: config.broadcastIntervalMs });
+  const reads = createReadRecorder({ store, hub, now });
+  const context: ConnectionContext = {
+    hub,
+    reads,
+    now,
+    dwellMs: config.dwellSeconds * 1000,
+    maxSubscriptions: config.maxSubscriptions,
+    hello: JSON.stringify({ type: 'hello', version: PROTOCOL_VERSION, dwellSeconds: config.dwellSeconds }),
+  };
+  const connections = new Set<Connection>();
+  const byWs = new WeakMap<WebSocket, Connection>();
+  const app = createApp({ store, hub, now, log });
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_FRAME_BYTES, clientTracking: false });
+  let closing = false;
+
+  // Shared listeners: `this` is the socket, so no closure is kept per connection.
+  function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+    byWs.get(this)?.receive(data, isBinary);
+  }
+  function onPong(this: WebSocket): void {
+    const connection = byWs.get(this);
+    if (connection !== undefined) connection.alive = true;
+  }
+  function onClose(this: WebSocket): void {
+    const connection = byWs.get(this);
+    if (connection === undefined) return;
+    connections.delete(connection);
+    connection.closed();
+  }
+  function onError(this: WebSocket): void {
+    // ws closes the socket itself (1009 for an oversized frame, 1002 for a protocol error).
+  }
+
+  server.on('upgrade', (req, socket, head) => {
+    if (closing) return rejectUpgrade(socket, 503, 'shutting_down', 'the server is shutting down');
+    const decision = checkUpgrade(req, { allowedSites: config.allowedSites });
+    if (!decision.ok) return rejectUpgrade(socket, decision.status, decision.code, decision.message);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const connection = new Connection(ws, decision.site, context);
+      connections.add(connection);
+      byWs.set(ws, connection);
+      ws.on('message', onMessage).on('pong', onPong).on('close', onClose).on('error', onError);
+    });
+  });
+
+  const pinger = setInterval(() => {
+    for (const connection of connections) {
+      if (!connection.alive) {
+        connection.ws.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.ws.ping();
+    }
+  }, PING_INTERVAL_MS);
+  pinger.unref();
+
+  try {
+    await listen(server, config.port, config.host);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  let closed: Promise<void> | undefined;
+
+  return {
+    url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`,
+    port,
+    store,
+    hub,
+    connections,
+    close() {
+      closed ??= (async () => {
+        closing = true;
+        clearInterval(pinger);
+        const stopped = new Promise((resolve) => server.close(resolve));
+        server.closeIdleConnections();
+        reads.stop();
+        await reads.drain();
+        hub.flush();
+        for (const connection of connections) connection.ws.close(CloseCode.goingAway, 'server shutting down');
+        hub.close();
+        await store.close();
+        server.closeAllConnections();
+        await stopped;
+      })();
+      return closed;
+    },
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,57 @@
+/** Longest article key accepted, in UTF-8 bytes of its normalized form. */
+export const MAX_ARTICLE_BYTES = 512;
+
+// Raw input is checked against this before any work, so a megabyte of `%41`
+// costs nothing. Every normalized byte can take at most 3 raw characters (`%XX`),
+// plus room for a query or hash that is dropped.
+const MAX_RAW_LENGTH = MAX_ARTICLE_BYTES * 3 + 1024;
+
+/** Thrown by normalizeArticle() for a value that cannot be an article key. */
+export class ArticleError extends Error {
+  readonly code = 'bad_article';
+  override name = 'ArticleError';
+}
+
+// C0 controls, DEL, C1 controls, and lone surrogates (the `u` flag lets a valid pair through).
+const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f]|\p{Cs}/u;
+const encoder = new TextEncoder();
+
+/**
+ * The one definition of an article key, shared by client and server.
+ * Turns a path such as `/posts/Hello/?utm=x#top` into `/posts/Hello`: query and hash
+ * dropped, percent-escapes decoded, repeated and trailing slashes merged. The result is
+ * stable: normalizing it again gives the same key. Throws ArticleError on anything else.
+ */
+export function normalizeArticle(input: unknown): string {
+  if (typeof input !== 'string') throw new ArticleError('article must be a string');
+  if (input.length > MAX_RAW_LENGTH) {
+    throw new ArticleError(`article must be at most ${MAX_ARTICLE_BYTES} bytes`);
+  }
+  const path = input.replace(/[?#].*$/s, '');
+  if (!path.startsWith('/')) {
+    throw new ArticleError(`article must be a path starting with "/", got ${preview(input)}`);
+  }
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    throw new ArticleError(`article has an invalid percent-escape: ${preview(input)}`);
+  }
+  if (FORBIDDEN.test(decoded)) {
+    throw new ArticleError('article must not contain control characters');
+  }
+  // Re-escape the three characters that would change meaning if decoded twice,
+  // so that normalizeArticle(normalizeArticle(x)) === normalizeArticle(x).
+  const key = decoded
+    .replace(/[%?#]/g, encodeURIComponent)
+    .replace(/\/{2,}/g, '/')
+    .replace(/(.)\/$/, '$1');
+  if (encoder.encode(key).length > MAX_ARTICLE_BYTES) {
+    throw new ArticleError(`article must be at most ${MAX_ARTICLE_BYTES} bytes`);
+  }
+  return key;
+}
+
+function preview(value: string): string {
+  return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+}

@@ -1,0 +1,121 @@
+import { ArticleError, normalizeArticle } from './article.js';
+
+/** Version of the frame format below, sent in `hello`. */
+export const PROTOCOL_VERSION = 1;
+
+/** Largest client frame the server reads, in bytes; larger ones close the socket with 1009. */
+export const MAX_FRAME_BYTES = 2048;
+
+/**
+ * How a page subscribes: `reading` is a post whose reader may be counted (and is part of
+ * `live`); `watching` only displays (index pages, readers with Do Not Track).
+ */
+export type SubscribeMode = 'reading' | 'watching';
+
+/** A frame a page sends to the server. */
+export type ClientMessage =
+  | { type: 'subscribe'; article: string; mode: SubscribeMode }
+  | { type: 'unsubscribe'; article: string }
+  | { type: 'read'; article: string };
+
+/** Stable error codes carried by `error` frames and HTTP error bodies. */
+export const ErrorCode = {
+  badJson: 'bad_json',
+  badMessage: 'bad_message',
+  unknownType: 'unknown_type',
+  badArticle: 'bad_article',
+  badSite: 'bad_site',
+  notSubscribed: 'not_subscribed',
+  notReading: 'not_reading',
+  tooEarly: 'too_early',
+  alreadyCounted: 'already_counted',
+  tooManySubscriptions: 'too_many_subscriptions',
+  rateLimited: 'rate_limited',
+  frameTooLarge: 'frame_too_large',
+  storeUnavailable: 'store_unavailable',
+  shuttingDown: 'shutting_down',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** A frame the server sends to a page. */
+export type ServerMessage =
+  | { type: 'hello'; version: number; dwellSeconds: number }
+  | { type: 'count'; article: string; reads: number; live: number }
+  | { type: 'counted'; article: string; reads: number }
+  | { type: 'error'; code: ErrorCode; message: string; article?: string; retryAfterMs?: number };
+
+/** WebSocket close codes the server uses. */
+export const CloseCode = {
+  /** Server shutting down or restarting: reconnect. */
+  goingAway: 1001,
+  /** Flooding or another policy breach: do not reconnect at once. */
+  policyViolation: 1008,
+  /** A frame over MAX_FRAME_BYTES. */
+  messageTooBig: 1009,
+  /** A missed pong (set by the peer side as 1006 when the server terminates). */
+  internalError: 1011,
+} as const;
+
+/** What parseClientMessage() returns: a typed message, or an error frame to send back. */
+export type ParseResult =
+  | { ok: true; message: ClientMessage }
+  | { ok: false; error: { type: 'error'; code: ErrorCode; message: string } };
+
+const MODES: ReadonlySet<string> = new Set<SubscribeMode>(['reading', 'watching']);
+
+/**
+ * Parses one untrusted text frame into a ClientMessage. Never throws. Extra fields are
+ * ignored (so a newer client still works), and the article key is normalized here, at the
+ * edge, so nothing past this point sees an unnormalized key.
+ */
+export function parseClientMessage(data: string): ParseResult {
+  if (data.length > MAX_FRAME_BYTES) return fail(ErrorCode.frameTooLarge, `frame must be at most ${MAX_FRAME_BYTES} bytes`);
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    return fail(ErrorCode.badJson, 'frame must be a JSON object');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return fail(ErrorCode.badMessage, 'frame must be a JSON object with a "type"');
+  }
+  const frame = value as Record<string, unknown>;
+  const type = Object.hasOwn(frame, 'type') ? frame.type : undefined;
+  if (type !== 'subscribe' && type !== 'unsubscribe' && type !== 'read') {
+    return fail(ErrorCode.unknownType, `type must be "subscribe", "unsubscribe" or "read", got ${describe(type)}`);
+  }
+  let article: string;
+  try {
+    article = normalizeArticle(Object.hasOwn(frame, 'article') ? frame.article : undefined);
+  } catch (error) {
+    if (error instanceof ArticleError) return fail(ErrorCode.badArticle, error.message);
+    throw error;
+  }
+  if (type !== 'subscribe') return { ok: true, message: { type, article } };
+  const mode = Object.hasOwn(frame, 'mode') ? frame.mode : 'reading';
+  if (typeof mode !== 'string' || !MODES.has(mode)) {
+    return fail(ErrorCode.badMessage, `mode must be "reading" or "watching", got ${describe(mode)}`);
+  }
+  return { ok: true, message: { type, article, mode: mode as SubscribeMode } };
+}
+
+/** Parses a server frame on the client. Returns null for anything it does not know. */
+export function parseServerMessage(data: string): ServerMessage | null {
+  try {
+    const value: unknown = JSON.parse(data);
+    if (typeof value !== 'object' || value === null) return null;
+    const type = (value as { type?: unknown }).type;
+    return type === 'hello' || type === 'count' || type === 'counted' || type === 'error' ? (value as ServerMessage) : null;
+  } catch {
+    return null;
+  }
+}
+
+function fail(code: ErrorCode, message: string): ParseResult {
+  return { ok: false, error: { type: 'error', code, message } };
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 30 ? `${value.slice(0, 30)}…` : value);
+  return value === null ? 'null' : typeof value;
+}

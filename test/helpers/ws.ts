@@ -1,0 +1,85 @@
+import WebSocket from 'ws';
+import type { ServerMessage } from '../../shared/protocol.js';
+
+/** The origin test pages claim by default. */
+export const TEST_ORIGIN = 'https://blog.example.com';
+
+/** A test socket: send objects, await the next frame, see how it closed. */
+export interface TestSocket {
+  ws: WebSocket;
+  send(frame: unknown): void;
+  sendRaw(data: string | Buffer): void;
+  /** The next frame (optionally the next one matching), failing after `timeoutMs`. */
+  next<T extends ServerMessage['type']>(type?: T, timeoutMs?: number): Promise<Extract<ServerMessage, { type: T }>>;
+  /** The next frame for which `match` is true. */
+  nextWhere(match: (message: ServerMessage) => boolean, timeoutMs?: number): Promise<ServerMessage>;
+  /** Frames received and not yet taken by next(). */
+  received: ServerMessage[];
+  closed: Promise<{ code: number; reason: string }>;
+  close(): Promise<void>;
+}
+
+/** Opens a WebSocket and waits for the server's `hello`. */
+export async function connect(url: string, { origin = TEST_ORIGIN, userAgent }: { origin?: string; userAgent?: string } = {}): Promise<TestSocket> {
+  const headers: Record<string, string> = {};
+  if (userAgent !== undefined) headers['user-agent'] = userAgent;
+  const ws = new WebSocket(url, { origin, headers });
+  const received: ServerMessage[] = [];
+  const waiters: Array<() => void> = [];
+  ws.on('message', (data) => {
+    received.push(JSON.parse(data.toString()) as ServerMessage);
+    for (const wake of waiters.splice(0)) wake();
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+    ws.on('close', (code, reason) => {
+      resolve({ code, reason: reason.toString() });
+      for (const wake of waiters.splice(0)) wake();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+
+  const socket: TestSocket = {
+    ws,
+    received,
+    closed,
+    send: (frame) => ws.send(JSON.stringify(frame)),
+    sendRaw: (data) => ws.send(data),
+    next: (type, timeoutMs) => socket.nextWhere((m) => type === undefined || m.type === type, timeoutMs) as never,
+    async nextWhere(match, timeoutMs = 2000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const index = received.findIndex(match);
+        if (index >= 0) return received.splice(index, 1)[0]!;
+        if (ws.readyState === WebSocket.CLOSED) throw new Error(`socket closed while waiting; got ${JSON.stringify(received)}`);
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(received)}`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left);
+          waiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+    },
+    async close() {
+      if (ws.readyState !== WebSocket.CLOSED) ws.close();
+      await closed;
+    },
+  };
+  await socket.next('hello');
+  return socket;
+}
+
+/** Waits until the server has handled everything sent so far on these sockets (one round trip each). */
+export async function settle(...sockets: TestSocket[]): Promise<void> {
+  await Promise.all(
+    sockets.map(async (s) => {
+      s.send({ type: 'unsubscribe', article: '/__settle__' });
+      await s.nextWhere((m) => m.type === 'error' && m.article === '/__settle__');
+    }),
+  );
+}

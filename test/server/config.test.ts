@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, configWarnings, loadConfig } from '../../server/config.js';
+
+describe('loadConfig', () => {
+  it('uses the documented defaults', () => {
+    const config = loadConfig({}, []);
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      dataDir: './data',
+      allowedSites: [],
+      dwellSeconds: 10,
+      dedupe: 'daily',
+      trustProxy: 'none',
+      adminToken: undefined,
+      broadcastIntervalMs: 0,
+      maxSubscriptions: 200,
+    });
+  });
+
+  it('reads environment variables, and flags win over them', () => {
+    const config = loadConfig({ PORT: '9000', DATA_DIR: '/env' }, ['--data-dir=/flag', '--dwell-seconds', '2.5']);
+    expect(config.port).toBe(9000);
+    expect(config.dataDir).toBe('/flag');
+    expect(config.dwellSeconds).toBe(2.5);
+  });
+
+  it('normalizes ALLOWED_ORIGINS into sites', () => {
+    const config = loadConfig({ ALLOWED_ORIGINS: 'https://www.Blog.example.com, http://localhost:4000,example.org' });
+    expect(config.allowedSites).toEqual(['blog.example.com', 'localhost:4000', 'example.org']);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT must be an integer 0–65535 (0 picks a free port), got "abc"'],
+    [{ PORT: '70000' }, 'PORT must be an integer 0–65535 (0 picks a free port), got "70000"'],
+    [{ PORT: '-1' }, 'PORT must be an integer'],
+    [{ PORT: '80.5' }, 'PORT must be an integer'],
+    [{ DWELL_SECONDS: 'ten' }, 'DWELL_SECONDS must be a number of seconds 0–3600 (fractions allowed), got "ten"'],
+    [{ DWELL_SECONDS: '-1' }, 'DWELL_SECONDS must be a number'],
+    [{ DWELL_SECONDS: '' }, 'DWELL_SECONDS must be a number'],
+    [{ DEDUPE: 'weekly' }, 'DEDUPE must be one of "daily", "off", got "weekly"'],
+    [{ TRUST_PROXY: 'all' }, 'TRUST_PROXY must be one of "none", "fly", "xff", got "all"'],
+    [{ ALLOWED_ORIGINS: 'https://ok.example,not a host' }, 'ALLOWED_ORIGINS must be a comma list of origins such as "https://blog.example.com", got "not a host"'],
+    [{ ADMIN_TOKEN: 'short' }, 'ADMIN_TOKEN must be at least 16 characters'],
+    [{ DATA_DIR: ' ' }, 'DATA_DIR must not be empty'],
+    [{ MAX_SUBSCRIPTIONS: '0' }, 'MAX_SUBSCRIPTIONS must be an integer 1–10000, got "0"'],
+  ])('rejects %j with a message naming the setting', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('rejects an unknown flag and lists the known ones', () => {
+    expect(() => loadConfig({}, ['--prot=1'])).toThrow(/--prot.*Known flags: --port/);
+  });
+
+  it('warns about an open origin list and a zero dwell time', () => {
+    expect(configWarnings(loadConfig({ DWELL_SECONDS: '0' })).join('\n')).toMatch(/ALLOWED_ORIGINS is empty[\s\S]*DWELL_SECONDS=0/);
+    expect(configWarnings(loadConfig({ ALLOWED_ORIGINS: 'https://a.example' }))).toEqual([]);
+  });
+});
