@@ -1,6 +1,7 @@
 import { ErrorCode } from '../shared/protocol.js';
 import type { Hub } from './live/hub.js';
 import type { Store } from './store.js';
+import type { ServerEvents } from './events.js';
 
 /** A read that was not counted, with the error code the page is sent. Nothing changed. */
 export class ReadRefused extends Error {
@@ -26,15 +27,14 @@ export interface ReadRecorderOptions {
   store: Store;
   hub: Hub;
   now: () => number;
-  /** Told of each committed read, e.g. for the dashboard feed. */
-  onCounted?: (site: string, article: string, reads: number, at: number) => void;
+  events: ServerEvents;
 }
 
 /**
  * Creates the recorder. The order is the durability rule: broadcast only after commit,
  * so no page is ever shown a count that a crash could take back.
  */
-export function createReadRecorder({ store, hub, now, onCounted }: ReadRecorderOptions): ReadRecorder {
+export function createReadRecorder({ store, hub, now, events }: ReadRecorderOptions): ReadRecorder {
   const pending = new Set<Promise<unknown>>();
   let stopped = false;
 
@@ -42,18 +42,20 @@ export function createReadRecorder({ store, hub, now, onCounted }: ReadRecorderO
     async record(site, article) {
       if (stopped) throw new ReadRefused(ErrorCode.shuttingDown, 'the server is shutting down; the read was not counted');
       const at = now();
+      const started = performance.now();
       const write = store.increment(site, article, at);
       pending.add(write);
       let reads: number;
       try {
         reads = await write;
+        events.committed(performance.now() - started);
       } catch {
         throw new ReadRefused(ErrorCode.storeUnavailable, 'the count could not be stored; try again later');
       } finally {
         pending.delete(write);
       }
       hub.publish(site, article, reads);
-      onCounted?.(site, article, reads, at);
+      events.readCounted(site, article, reads, at);
       return reads;
     },
     stop() {

@@ -10,6 +10,7 @@ import { createHub, type Hub } from './live/hub.js';
 import { Connection, type ConnectionContext } from './live/connection.js';
 import { checkUpgrade, rejectUpgrade } from './live/upgrade.js';
 import { createReadRecorder } from './reads.js';
+import { NO_EVENTS, type ServerEvents } from './events.js';
 
 /** How often every socket is pinged; a peer that missed the previous pong is terminated. */
 export const PING_INTERVAL_MS = 30_000;
@@ -21,6 +22,8 @@ export interface ServerOptions {
   now?: () => number;
   /** Where log lines go. @default console.log */
   log?: (message: string) => void;
+  /** Where the server reports reads, refusals and broadcasts (metrics, dashboard feed). */
+  events?: ServerEvents;
 }
 
 /** A listening server and the parts tests and the CLI may look into. */
@@ -36,16 +39,17 @@ export interface RunningServer {
 }
 
 /** Opens the store and starts HTTP + WebSocket on config.host:config.port. */
-export async function startServer({ config, now = Date.now, log = console.log }: ServerOptions): Promise<RunningServer> {
+export async function startServer({ config, now = Date.now, log = console.log, events = NO_EVENTS }: ServerOptions): Promise<RunningServer> {
   const store = openStore(config.dataDir);
-  const hub = createHub({ loadReads: store.reads, now, minIntervalMs: config.broadcastIntervalMs });
-  const reads = createReadRecorder({ store, hub, now });
+  const hub = createHub({ loadReads: store.reads, now, minIntervalMs: config.broadcastIntervalMs, onBroadcast: events.broadcast });
+  const reads = createReadRecorder({ store, hub, now, events });
   const context: ConnectionContext = {
     hub,
     reads,
     now,
     dwellMs: config.dwellSeconds * 1000,
     maxSubscriptions: config.maxSubscriptions,
+    events,
     hello: JSON.stringify({ type: 'hello', version: PROTOCOL_VERSION, dwellSeconds: config.dwellSeconds }),
   };
   const connections = new Set<Connection>();

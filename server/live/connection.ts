@@ -10,6 +10,7 @@ import {
 import type { Hub, Peer, Topic } from './hub.js';
 import { countFrame } from './hub.js';
 import { ReadRefused, type ReadRecorder } from '../reads.js';
+import type { ServerEvents } from '../events.js';
 
 /** Frames a connection may send per second before it is closed with 1008. */
 export const MAX_FRAMES_PER_SECOND = 30;
@@ -21,6 +22,7 @@ export interface ConnectionContext {
   now: () => number;
   dwellMs: number;
   maxSubscriptions: number;
+  events: ServerEvents;
   /** The `hello` frame, serialized once. */
   hello: string;
 }
@@ -129,6 +131,7 @@ export class Connection implements Peer {
     const sub = this.#subscriptions.get(article);
     const refusal = this.#checkDwell(sub);
     if (refusal !== undefined) {
+      this.#ctx.events.readRefused(refusal.code);
       this.#reply({ type: 'error', article, ...refusal });
       return;
     }
@@ -139,8 +142,10 @@ export class Connection implements Peer {
       this.#reply({ type: 'counted', article, reads });
     } catch (error) {
       sub!.counted = false;
-      if (!(error instanceof ReadRefused)) throw error;
-      this.#reply({ type: 'error', code: error.code, article, message: error.message });
+      // Never rethrow: this runs detached from the socket's event, and input must not crash the server.
+      const refused = error instanceof ReadRefused ? error : new ReadRefused(ErrorCode.storeUnavailable, 'the count could not be stored; try again later');
+      this.#ctx.events.readRefused(refused.code);
+      this.#reply({ type: 'error', code: refused.code, article, message: refused.message });
     }
   }
 

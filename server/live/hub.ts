@@ -18,6 +18,8 @@ export interface Topic {
   /** Peers skipped because their buffer was full; they are sent the latest frame when it drains. */
   lagging: Set<Peer> | undefined;
   dirty: boolean;
+  /** performance.now() when the topic was first marked dirty since its last broadcast. */
+  dirtySince: number;
   lastBroadcastAt: number;
 }
 
@@ -40,6 +42,8 @@ export interface HubOptions {
   maxBufferedBytes?: number;
   /** How often lagging peers are retried, in ms. @default 50 */
   lagRetryMs?: number;
+  /** Told of each broadcast: ms from the topic's first change to the last frame handed off. */
+  onBroadcast?: (ms: number, frames: number) => void;
 }
 
 /** Subscriptions per article and the coalesced broadcast of their counts. Knows nothing of HTTP. */
@@ -89,6 +93,7 @@ export function createHub(options: HubOptions): Hub {
   function markDirty(topic: Topic): void {
     if (topic.dirty) return;
     topic.dirty = true;
+    topic.dirtySince = performance.now();
     dirty.push(topic);
     flushScheduled ??= setImmediate(flush);
   }
@@ -123,7 +128,9 @@ export function createHub(options: HubOptions): Hub {
     const frame = countFrame(topic);
     stats.broadcasts++;
     topic.lagging = undefined;
+    const sentBefore = stats.framesSent;
     for (const peer of topic.peers) sendOrLag(topic, peer, frame);
+    options.onBroadcast?.(performance.now() - topic.dirtySince, stats.framesSent - sentBefore);
   }
 
   function sendOrLag(topic: Topic, peer: Peer, frame: Buffer): void {
@@ -157,7 +164,7 @@ export function createHub(options: HubOptions): Hub {
       let topic = topics.get(key);
       if (topic === undefined) {
         const reads = options.loadReads(site, article);
-        topic = { site, article, peers: new Set(), readers: 0, reads, lagging: undefined, dirty: false, lastBroadcastAt: -Infinity };
+        topic = { site, article, peers: new Set(), readers: 0, reads, lagging: undefined, dirty: false, dirtySince: 0, lastBroadcastAt: -Infinity };
         topics.set(key, topic);
       }
       topic.peers.add(peer);
