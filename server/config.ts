@@ -25,6 +25,8 @@ export interface Config {
   broadcastIntervalMs: number;
   /** @default 200 */
   maxSubscriptions: number;
+  /** A second port serving only /metrics, without a token, for private scraping (Fly). @default undefined */
+  metricsPort: number | undefined;
 }
 
 /** A setting with a bad value; main.ts prints the message and exits with status 2. */
@@ -69,6 +71,8 @@ const text: Parse<string> = (raw, name) => {
   return raw;
 };
 
+const optionalPort: Parse<number | undefined> = (raw, name) => (raw === '' ? undefined : integer(1, 65535)(raw, name));
+
 const optionalToken: Parse<string | undefined> = (raw, name) => {
   if (raw === '') return undefined;
   if (raw.length < 16) throw new ConfigError(`${name} must be at least 16 characters (try: openssl rand -hex 32), got ${raw.length}`);
@@ -104,6 +108,7 @@ const SETTINGS: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
   { key: 'adminToken', env: 'ADMIN_TOKEN', fallback: '', parse: optionalToken },
   { key: 'broadcastIntervalMs', env: 'BROADCAST_INTERVAL_MS', fallback: '0', parse: integer(0, 60_000) },
   { key: 'maxSubscriptions', env: 'MAX_SUBSCRIPTIONS', fallback: '200', parse: integer(1, 10_000) },
+  { key: 'metricsPort', env: 'METRICS_PORT', fallback: '', parse: optionalPort },
 ];
 
 /** `DATA_DIR` → `data-dir`: the command-line flag that matches an environment variable. */
