@@ -4,6 +4,7 @@ import type { Hub } from './live/hub.js';
 import type { Store } from './store.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { siteAndArticle } from './http/params.js';
+import { htmlSecurityHeaders, limitBody } from './http/security.js';
 import { clientScriptRoutes } from './routes/client-script.js';
 import { landingRoutes } from './routes/landing.js';
 
@@ -20,6 +21,8 @@ export function createApp({ store, hub, now, log }: AppDeps): Hono {
   const app = new Hono();
   app.onError(errorHandler(log));
   app.notFound(notFound);
+  app.use(htmlSecurityHeaders);
+  app.use(limitBody);
 
   app.get('/healthz', async (c) => {
     const writable = await store.checkWritable(now());

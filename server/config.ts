@@ -25,6 +25,16 @@ export interface Config {
   broadcastIntervalMs: number;
   /** @default 200 */
   maxSubscriptions: number;
+  /** Largest WebSocket frame read from a page, in bytes; larger closes with 1009. @default 2048 */
+  maxFrameBytes: number;
+  /** Frames one connection may send per second; more closes with 1008. @default 30 */
+  maxFramesPerSecond: number;
+  /** Open WebSockets per client IP (per /64 for IPv6); more is refused with 429. @default 100 */
+  maxConnectionsPerIp: number;
+  /** Reads counted per client IP (per /64) per minute; more get `too_many_reads`. @default 120 */
+  maxReadsPerIpPerMinute: number;
+  /** Longest article key accepted, in UTF-8 bytes (at most 512). @default 512 */
+  maxArticleBytes: number;
   /** A second port serving only /metrics, without a token, for private scraping (Fly). @default undefined */
   metricsPort: number | undefined;
 }
@@ -108,6 +118,11 @@ const SETTINGS: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
   { key: 'adminToken', env: 'ADMIN_TOKEN', fallback: '', parse: optionalToken },
   { key: 'broadcastIntervalMs', env: 'BROADCAST_INTERVAL_MS', fallback: '0', parse: integer(0, 60_000) },
   { key: 'maxSubscriptions', env: 'MAX_SUBSCRIPTIONS', fallback: '200', parse: integer(1, 10_000) },
+  { key: 'maxFrameBytes', env: 'MAX_FRAME_BYTES', fallback: '2048', parse: integer(256, 65_536) },
+  { key: 'maxFramesPerSecond', env: 'MAX_FRAMES_PER_SECOND', fallback: '30', parse: integer(1, 10_000) },
+  { key: 'maxConnectionsPerIp', env: 'MAX_CONNECTIONS_PER_IP', fallback: '100', parse: integer(1, 1_000_000) },
+  { key: 'maxReadsPerIpPerMinute', env: 'MAX_READS_PER_IP_PER_MINUTE', fallback: '120', parse: integer(1, 10_000_000) },
+  { key: 'maxArticleBytes', env: 'MAX_ARTICLE_BYTES', fallback: '512', parse: integer(16, 512) },
   { key: 'metricsPort', env: 'METRICS_PORT', fallback: '', parse: optionalPort },
 ];
 

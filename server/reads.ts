@@ -2,6 +2,9 @@ import { ErrorCode } from '../shared/protocol.js';
 import type { Hub } from './live/hub.js';
 import type { Store } from './store.js';
 import type { ServerEvents } from './events.js';
+import type { IpLimits } from './trust/ip-limits.js';
+import type { Reader } from './trust/reader.js';
+import type { SeenKeyFn } from './trust/dedupe.js';
 
 /** A read that was not counted, with the error code the page is sent. Nothing changed. */
 export class ReadRefused extends Error {
@@ -14,8 +17,12 @@ export class ReadRefused extends Error {
 
 /** Turns an earned read into a committed count and its broadcast. */
 export interface ReadRecorder {
-  /** Counts one read; resolves with the new total after the write committed and the broadcast was scheduled. */
-  record(site: string, article: string): Promise<number>;
+  /**
+   * Counts one read, after the per-IP budget and (with DEDUPE=daily) the once-a-day check;
+   * resolves with the new total after the write committed and the broadcast was scheduled.
+   * Rejects with ReadRefused, having changed nothing, otherwise.
+   */
+  record(site: string, article: string, reader: Reader): Promise<number>;
   /** Refuses new reads from now on (shutdown). */
   stop(): void;
   /** Resolves when every read already accepted has committed (or failed). */
@@ -28,24 +35,31 @@ export interface ReadRecorderOptions {
   hub: Hub;
   now: () => number;
   events: ServerEvents;
+  limits: IpLimits;
+  /** Present with DEDUPE=daily. */
+  seenKey: SeenKeyFn | undefined;
 }
 
 /**
  * Creates the recorder. The order is the durability rule: broadcast only after commit,
  * so no page is ever shown a count that a crash could take back.
  */
-export function createReadRecorder({ store, hub, now, events }: ReadRecorderOptions): ReadRecorder {
+export function createReadRecorder({ store, hub, now, events, limits, seenKey }: ReadRecorderOptions): ReadRecorder {
   const pending = new Set<Promise<unknown>>();
   let stopped = false;
 
   return {
-    async record(site, article) {
+    async record(site, article, reader) {
       if (stopped) throw new ReadRefused(ErrorCode.shuttingDown, 'the server is shutting down; the read was not counted');
+      if (!limits.takeRead(reader.limitKey)) {
+        throw new ReadRefused(ErrorCode.tooManyReads, 'too many reads from this network in the last minute; the read was not counted');
+      }
       const at = now();
       const started = performance.now();
-      const write = store.increment(site, article, at);
+      const seen = seenKey !== undefined && reader.material !== undefined ? seenKey(reader.material, article, at) : undefined;
+      const write = store.increment(site, article, at, seen);
       pending.add(write);
-      let reads: number;
+      let reads: number | undefined;
       try {
         reads = await write;
         events.committed(performance.now() - started);
@@ -54,6 +68,7 @@ export function createReadRecorder({ store, hub, now, events }: ReadRecorderOpti
       } finally {
         pending.delete(write);
       }
+      if (reads === undefined) throw new ReadRefused(ErrorCode.alreadyReadToday, 'this reader was already counted for this article today');
       hub.publish(site, article, reads);
       events.readCounted(site, article, reads, at);
       return reads;

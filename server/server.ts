@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
-import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION } from '../shared/protocol.js';
+import { CloseCode, PROTOCOL_VERSION } from '../shared/protocol.js';
 import type { Config } from './config.js';
 import { createApp } from './app.js';
 import { openStore, type Store } from './store.js';
@@ -11,6 +11,9 @@ import { Connection, type ConnectionContext } from './live/connection.js';
 import { checkUpgrade, rejectUpgrade } from './live/upgrade.js';
 import { createReadRecorder } from './reads.js';
 import { NO_EVENTS, type ServerEvents } from './events.js';
+import { createIpLimits } from './trust/ip-limits.js';
+import { createSeenKeys } from './trust/dedupe.js';
+import { readerOf } from './trust/reader.js';
 
 /** How often every socket is pinged; a peer that missed the previous pong is terminated. */
 export const PING_INTERVAL_MS = 30_000;
@@ -24,6 +27,8 @@ export interface ServerOptions {
   log?: (message: string) => void;
   /** Where the server reports reads, refusals and broadcasts (metrics, dashboard feed). */
   events?: ServerEvents;
+  /** @default PING_INTERVAL_MS */
+  pingIntervalMs?: number;
 }
 
 /** A listening server and the parts tests and the CLI may look into. */
@@ -39,16 +44,21 @@ export interface RunningServer {
 }
 
 /** Opens the store and starts HTTP + WebSocket on config.host:config.port. */
-export async function startServer({ config, now = Date.now, log = console.log, events = NO_EVENTS }: ServerOptions): Promise<RunningServer> {
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { config, now = Date.now, log = console.log, events = NO_EVENTS, pingIntervalMs = PING_INTERVAL_MS } = options;
   const store = openStore(config.dataDir);
   const hub = createHub({ loadReads: store.reads, now, minIntervalMs: config.broadcastIntervalMs, onBroadcast: events.broadcast });
-  const reads = createReadRecorder({ store, hub, now, events });
+  const limits = createIpLimits({ maxConnections: config.maxConnectionsPerIp, maxReadsPerMinute: config.maxReadsPerIpPerMinute, now });
+  const seenKey = config.dedupe === 'daily' ? createSeenKeys(store) : undefined;
+  const reads = createReadRecorder({ store, hub, now, events, limits, seenKey });
   const context: ConnectionContext = {
     hub,
     reads,
     now,
     dwellMs: config.dwellSeconds * 1000,
     maxSubscriptions: config.maxSubscriptions,
+    maxFramesPerSecond: config.maxFramesPerSecond,
+    parseLimits: { maxFrameBytes: config.maxFrameBytes, maxArticleBytes: config.maxArticleBytes },
     events,
     hello: JSON.stringify({ type: 'hello', version: PROTOCOL_VERSION, dwellSeconds: config.dwellSeconds }),
   };
@@ -56,7 +66,7 @@ export async function startServer({ config, now = Date.now, log = console.log, e
   const byWs = new WeakMap<WebSocket, Connection>();
   const app = createApp({ store, hub, now, log });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_FRAME_BYTES, clientTracking: false });
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: config.maxFrameBytes, clientTracking: false });
   let closing = false;
 
   // Shared listeners: `this` is the socket, so no closure is kept per connection.
@@ -71,6 +81,7 @@ export async function startServer({ config, now = Date.now, log = console.log, e
     const connection = byWs.get(this);
     if (connection === undefined) return;
     connections.delete(connection);
+    limits.disconnect(connection.reader.limitKey);
     connection.closed();
   }
   function onError(this: WebSocket): void {
@@ -80,9 +91,22 @@ export async function startServer({ config, now = Date.now, log = console.log, e
   server.on('upgrade', (req, socket, head) => {
     if (closing) return rejectUpgrade(socket, 503, 'shutting_down', 'the server is shutting down');
     const decision = checkUpgrade(req, { allowedSites: config.allowedSites });
-    if (!decision.ok) return rejectUpgrade(socket, decision.status, decision.code, decision.message);
+    if (!decision.ok) {
+      events.readRefused(decision.code);
+      return rejectUpgrade(socket, decision.status, decision.code, decision.message);
+    }
+    const reader = readerOf(req, decision.site, config);
+    if (reader.bot !== undefined) events.botSeen(reader.bot);
+    if (!limits.connect(reader.limitKey)) {
+      events.readRefused('too_many_connections');
+      return rejectUpgrade(socket, 429, 'too_many_connections', `at most ${config.maxConnectionsPerIp} open connections per client IP`);
+    }
+    // If the handshake itself fails, ws destroys the socket without calling back: give the slot back.
+    const releaseSlot = (): void => limits.disconnect(reader.limitKey);
+    socket.once('close', releaseSlot);
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const connection = new Connection(ws, decision.site, context);
+      socket.off('close', releaseSlot);
+      const connection = new Connection(ws, decision.site, reader, context);
       connections.add(connection);
       byWs.set(ws, connection);
       ws.on('message', onMessage).on('pong', onPong).on('close', onClose).on('error', onError);
@@ -98,7 +122,7 @@ export async function startServer({ config, now = Date.now, log = console.log, e
       connection.alive = false;
       connection.ws.ping();
     }
-  }, PING_INTERVAL_MS);
+  }, pingIntervalMs);
   pinger.unref();
 
   try {

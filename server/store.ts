@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, accessSync, constants } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
@@ -23,8 +24,17 @@ export interface DailyRow {
 
 /** Per-article totals and daily buckets in LMDB. The store knows nothing of sockets. */
 export interface Store {
-  /** Adds one read and resolves with the new total once the write has committed. */
-  increment(site: string, article: string, at: number): Promise<number>;
+  /**
+   * Adds one read and resolves with the new total once the write has committed. With a
+   * `seenKey` (an opaque per-reader-and-article hash), the read counts only if that key was
+   * not seen on the same UTC day; otherwise nothing changes and it resolves undefined.
+   */
+  increment(site: string, article: string, at: number, seenKey?: string): Promise<number | undefined>;
+  /**
+   * The secret of one UTC day for reader hashes, created on first use. Creating a day's
+   * secret deletes every other day's secret and every older day's seen keys.
+   */
+  daySecret(day: string): Buffer;
   /** Committed total reads of one article; 0 when unknown. */
   reads(site: string, article: string): number;
   /** Every (site, article, total), ordered by site then article. */
@@ -61,6 +71,9 @@ export function openStore(dataDir: string): Store {
   const meta = root.openDB<unknown, string>({ name: 'meta' });
   const totals = root.openDB<number, [string, string]>({ name: 'totals' });
   const days = root.openDB<number, [string, string, string]>({ name: 'daily' });
+  // Dedupe: `seen` holds `DAY|hash` keys for one day; `secrets` the day's random HMAC key.
+  const seen = root.openDB<true, string>({ name: 'seen' });
+  const secrets = root.openDB<Buffer, string>({ name: 'secrets', encoding: 'binary' });
   try {
     migrate(meta, dir);
   } catch (error) {
@@ -71,12 +84,18 @@ export function openStore(dataDir: string): Store {
 
   return {
     root,
-    increment(site, article, at) {
+    increment(site, article, at, seenKey) {
       const day = utcDay(at);
       // One transaction per read, batched by lmdb-js with every other write of the same
       // event turn into a single commit; the callback runs inside the write lock, so the
-      // get-then-put cannot race another increment.
+      // get-then-put cannot race another increment, and two tabs of one reader cannot both
+      // pass the seen check.
       return root.transaction(() => {
+        if (seenKey !== undefined) {
+          const key = `${day}|${seenKey}`;
+          if (seen.get(key) !== undefined) return undefined;
+          seen.put(key, true);
+        }
         const total = (totals.get([site, article]) ?? 0) + 1;
         totals.put([site, article], total);
         days.put([site, article, day], (days.get([site, article, day]) ?? 0) + 1);
@@ -84,6 +103,20 @@ export function openStore(dataDir: string): Store {
       });
     },
     reads: (site, article) => totals.get([site, article]) ?? 0,
+    daySecret(day) {
+      const found = secrets.get(day);
+      if (found !== undefined) return found;
+      const secret = randomBytes(32);
+      root.transactionSync(() => {
+        for (const other of secrets.getKeys()) if (other !== day) secrets.remove(other);
+        secrets.put(day, secret);
+      });
+      // Older days' seen keys are useless without their secret; drop them in the background.
+      void root.transaction(() => {
+        for (const key of seen.getKeys({ end: day })) seen.remove(key);
+      });
+      return secret;
+    },
     *totals(site) {
       const start = site === undefined ? undefined : ([site] as unknown as [string, string]);
       for (const { key, value } of totals.getRange({ start })) {

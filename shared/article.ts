@@ -20,12 +20,14 @@ const encoder = new TextEncoder();
  * The one definition of an article key, shared by client and server.
  * Turns a path such as `/posts/Hello/?utm=x#top` into `/posts/Hello`: query and hash
  * dropped, percent-escapes decoded, repeated and trailing slashes merged. The result is
- * stable: normalizing it again gives the same key. Throws ArticleError on anything else.
+ * stable: normalizing it again gives the same key. Throws ArticleError on anything else,
+ * including a key over `maxBytes` (never more than MAX_ARTICLE_BYTES).
  */
-export function normalizeArticle(input: unknown): string {
+export function normalizeArticle(input: unknown, maxBytes = MAX_ARTICLE_BYTES): string {
+  const limit = Math.min(maxBytes, MAX_ARTICLE_BYTES);
   if (typeof input !== 'string') throw new ArticleError('article must be a string');
   if (input.length > MAX_RAW_LENGTH) {
-    throw new ArticleError(`article must be at most ${MAX_ARTICLE_BYTES} bytes`);
+    throw new ArticleError(`article must be at most ${limit} bytes`);
   }
   const path = input.replace(/[?#].*$/s, '');
   if (!path.startsWith('/')) {
@@ -46,8 +48,8 @@ export function normalizeArticle(input: unknown): string {
     .replace(/[%?#]/g, encodeURIComponent)
     .replace(/\/{2,}/g, '/')
     .replace(/(.)\/$/, '$1');
-  if (encoder.encode(key).length > MAX_ARTICLE_BYTES) {
-    throw new ArticleError(`article must be at most ${MAX_ARTICLE_BYTES} bytes`);
+  if (encoder.encode(key).length > limit) {
+    throw new ArticleError(`article must be at most ${limit} bytes`);
   }
   return key;
 }

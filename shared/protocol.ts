@@ -1,9 +1,9 @@
-import { ArticleError, normalizeArticle } from './article.js';
+import { ArticleError, MAX_ARTICLE_BYTES, normalizeArticle } from './article.js';
 
 /** Version of the frame format below, sent in `hello`. */
 export const PROTOCOL_VERSION = 1;
 
-/** Largest client frame the server reads, in bytes; larger ones close the socket with 1009. */
+/** Default largest client frame the server reads, in bytes; larger ones close the socket with 1009. */
 export const MAX_FRAME_BYTES = 2048;
 
 /**
@@ -29,6 +29,10 @@ export const ErrorCode = {
   notReading: 'not_reading',
   tooEarly: 'too_early',
   alreadyCounted: 'already_counted',
+  alreadyReadToday: 'already_read_today',
+  bot: 'bot',
+  doNotTrack: 'do_not_track',
+  tooManyReads: 'too_many_reads',
   tooManySubscriptions: 'too_many_subscriptions',
   rateLimited: 'rate_limited',
   frameTooLarge: 'frame_too_large',
@@ -63,13 +67,21 @@ export type ParseResult =
 
 const MODES: ReadonlySet<string> = new Set<SubscribeMode>(['reading', 'watching']);
 
+/** Limits parseClientMessage() applies; the server passes its configured ones. */
+export interface ParseLimits {
+  maxFrameBytes: number;
+  maxArticleBytes: number;
+}
+
+const DEFAULT_LIMITS: ParseLimits = { maxFrameBytes: MAX_FRAME_BYTES, maxArticleBytes: MAX_ARTICLE_BYTES };
+
 /**
  * Parses one untrusted text frame into a ClientMessage. Never throws. Extra fields are
  * ignored (so a newer client still works), and the article key is normalized here, at the
  * edge, so nothing past this point sees an unnormalized key.
  */
-export function parseClientMessage(data: string): ParseResult {
-  if (data.length > MAX_FRAME_BYTES) return fail(ErrorCode.frameTooLarge, `frame must be at most ${MAX_FRAME_BYTES} bytes`);
+export function parseClientMessage(data: string, limits: ParseLimits = DEFAULT_LIMITS): ParseResult {
+  if (data.length > limits.maxFrameBytes) return fail(ErrorCode.frameTooLarge, `frame must be at most ${limits.maxFrameBytes} bytes`);
   let value: unknown;
   try {
     value = JSON.parse(data);
@@ -86,7 +98,7 @@ export function parseClientMessage(data: string): ParseResult {
   }
   let article: string;
   try {
-    article = normalizeArticle(Object.hasOwn(frame, 'article') ? frame.article : undefined);
+    article = normalizeArticle(Object.hasOwn(frame, 'article') ? frame.article : undefined, limits.maxArticleBytes);
   } catch (error) {
     if (error instanceof ArticleError) return fail(ErrorCode.badArticle, error.message);
     throw error;

@@ -47,7 +47,8 @@ export function normalizeSite(input: unknown): string {
 }
 
 function fromUrl(url: URL): string {
-  const host = url.host.toLowerCase();
+  // `example.com.` is the same host as `example.com` in DNS, and must share its counts.
+  const host = url.host.toLowerCase().replace(/\.(?=:|$)/, '');
   return host.startsWith('www.') && host.length > 4 ? host.slice(4) : host;
 }
 

@@ -5,15 +5,14 @@ import {
   parseClientMessage,
   type ClientMessage,
   type ServerMessage,
+  type ParseLimits,
   type SubscribeMode,
 } from '../../shared/protocol.js';
 import type { Hub, Peer, Topic } from './hub.js';
 import { countFrame } from './hub.js';
 import { ReadRefused, type ReadRecorder } from '../reads.js';
 import type { ServerEvents } from '../events.js';
-
-/** Frames a connection may send per second before it is closed with 1008. */
-export const MAX_FRAMES_PER_SECOND = 30;
+import type { Reader } from '../trust/reader.js';
 
 /** What every connection shares: settings and services, held once, not per socket. */
 export interface ConnectionContext {
@@ -22,6 +21,8 @@ export interface ConnectionContext {
   now: () => number;
   dwellMs: number;
   maxSubscriptions: number;
+  maxFramesPerSecond: number;
+  parseLimits: ParseLimits;
   events: ServerEvents;
   /** The `hello` frame, serialized once. */
   hello: string;
@@ -44,6 +45,7 @@ const TEXT = { binary: false } as const;
 export class Connection implements Peer {
   readonly ws: WebSocket;
   readonly site: string;
+  readonly reader: Reader;
   /** Cleared by each ping, set by the pong; a peer still false at the next ping is dead. */
   alive = true;
   #ctx: ConnectionContext;
@@ -51,9 +53,10 @@ export class Connection implements Peer {
   #windowStart = 0;
   #framesInWindow = 0;
 
-  constructor(ws: WebSocket, site: string, ctx: ConnectionContext) {
+  constructor(ws: WebSocket, site: string, reader: Reader, ctx: ConnectionContext) {
     this.ws = ws;
     this.site = site;
+    this.reader = reader;
     this.#ctx = ctx;
     ws.send(ctx.hello);
   }
@@ -69,7 +72,8 @@ export class Connection implements Peer {
   /** Handles one frame from the page. */
   receive(data: RawData, isBinary: boolean): void {
     if (this.#overLimit()) {
-      this.#reply({ type: 'error', code: ErrorCode.rateLimited, message: `more than ${MAX_FRAMES_PER_SECOND} frames in one second` });
+      this.#ctx.events.readRefused(ErrorCode.rateLimited);
+      this.#reply({ type: 'error', code: ErrorCode.rateLimited, message: `more than ${this.#ctx.maxFramesPerSecond} frames in one second` });
       this.ws.close(CloseCode.policyViolation, 'rate limited');
       return;
     }
@@ -77,7 +81,7 @@ export class Connection implements Peer {
       this.#reply({ type: 'error', code: ErrorCode.badMessage, message: 'frames must be JSON text, not binary' });
       return;
     }
-    const parsed = parseClientMessage(data.toString());
+    const parsed = parseClientMessage(data.toString(), this.#ctx.parseLimits);
     if (!parsed.ok) {
       this.#reply(parsed.error);
       return;
@@ -102,7 +106,9 @@ export class Connection implements Peer {
     }
   }
 
-  #subscribe(article: string, mode: SubscribeMode): void {
+  #subscribe(article: string, requested: SubscribeMode): void {
+    // A bot or an opted-out reader may watch, but is never one of the `live` readers.
+    const mode = this.reader.bot === undefined && !this.reader.optedOut ? requested : 'watching';
     const existing = this.#subscriptions.get(article);
     if (existing !== undefined) {
       this.#ctx.hub.changeMode(existing.topic, existing.mode, mode);
@@ -138,7 +144,7 @@ export class Connection implements Peer {
     // Marked before the write, so a second `read` sent while it commits is refused too.
     sub!.counted = true;
     try {
-      const reads = await this.#ctx.reads.record(this.site, article);
+      const reads = await this.#ctx.reads.record(this.site, article, this.reader);
       this.#reply({ type: 'counted', article, reads });
     } catch (error) {
       sub!.counted = false;
@@ -151,6 +157,8 @@ export class Connection implements Peer {
 
   #checkDwell(sub: Subscription | undefined): { code: ErrorCode; message: string; retryAfterMs?: number } | undefined {
     if (sub === undefined) return { code: ErrorCode.notSubscribed, message: 'subscribe to the article before sending read' };
+    if (this.reader.bot !== undefined) return { code: ErrorCode.bot, message: 'this client looks like a bot: it is shown counts but never counted' };
+    if (this.reader.optedOut) return { code: ErrorCode.doNotTrack, message: 'Do Not Track or Global Privacy Control is on: shown counts, never counted' };
     if (sub.mode !== 'reading') return { code: ErrorCode.notReading, message: 'subscribed in watching mode, which never counts' };
     if (sub.counted) return { code: ErrorCode.alreadyCounted, message: 'this page view was already counted' };
     const elapsed = this.#ctx.now() - sub.since;
@@ -167,7 +175,7 @@ export class Connection implements Peer {
       this.#windowStart = at;
       this.#framesInWindow = 0;
     }
-    return ++this.#framesInWindow > MAX_FRAMES_PER_SECOND;
+    return ++this.#framesInWindow > this.#ctx.maxFramesPerSecond;
   }
 
   #reply(message: ServerMessage): void {

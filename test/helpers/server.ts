@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../server/config.js';
 import { startServer, type RunningServer } from '../../server/server.js';
+import type { ServerEvents } from '../../server/events.js';
 
 /** A clock the test moves by hand, in epoch ms. */
 export interface TestClock {
@@ -32,14 +33,14 @@ export interface TestServer {
 export const TEST_EPOCH = Date.UTC(2026, 0, 15, 12);
 
 /** Starts a test server; `env` overrides settings by their environment names. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, options: { events?: ServerEvents; pingIntervalMs?: number } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'readcounter-test-'));
   let time = TEST_EPOCH;
   const clock: TestClock = { now: () => time, advance: (ms) => void (time += ms) };
   const logs: string[] = [];
   const settings = { HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, DEDUPE: 'off', ...env };
   const start = (port: string) =>
-    startServer({ config: loadConfig({ ...settings, PORT: port }), now: clock.now, log: (line) => void logs.push(line) });
+    startServer({ config: loadConfig({ ...settings, PORT: port }), now: clock.now, log: (line) => void logs.push(line), ...options });
   let server = await start(settings.PORT);
 
   return {

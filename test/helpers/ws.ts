@@ -4,6 +4,9 @@ import type { ServerMessage } from '../../shared/protocol.js';
 /** The origin test pages claim by default. */
 export const TEST_ORIGIN = 'https://blog.example.com';
 
+/** A person's desktop browser; `ws` sends no User-Agent of its own, which counts as a bot. */
+export const BROWSER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
+
 /** A test socket: send objects, await the next frame, see how it closed. */
 export interface TestSocket {
   ws: WebSocket;
@@ -20,9 +23,12 @@ export interface TestSocket {
 }
 
 /** Opens a WebSocket and waits for the server's `hello`. */
-export async function connect(url: string, { origin = TEST_ORIGIN, userAgent }: { origin?: string; userAgent?: string } = {}): Promise<TestSocket> {
-  const headers: Record<string, string> = {};
-  if (userAgent !== undefined) headers['user-agent'] = userAgent;
+export async function connect(
+  url: string,
+  { origin = TEST_ORIGIN, userAgent = BROWSER_UA, headers: extra = {} }: { origin?: string; userAgent?: string | null; headers?: Record<string, string> } = {},
+): Promise<TestSocket> {
+  const headers: Record<string, string> = { ...extra };
+  if (userAgent !== null) headers['user-agent'] = userAgent;
   const ws = new WebSocket(url, { origin, headers });
   const received: ServerMessage[] = [];
   const waiters: Array<() => void> = [];
@@ -82,4 +88,30 @@ export async function settle(...sockets: TestSocket[]): Promise<void> {
       await s.nextWhere((m) => m.type === 'error' && m.article === '/__settle__');
     }),
   );
+}
+
+/**
+ * One page view that reads an article for the dwell time: connects, subscribes in reading
+ * mode, moves the server clock past the dwell time, sends `read`, and returns the answer
+ * (`counted` or `error`) after closing the socket.
+ */
+export async function readOnce(
+  wsUrl: string,
+  advance: (ms: number) => void,
+  article: string,
+  options: Parameters<typeof connect>[1] = {},
+  dwellMs = 10_000,
+): Promise<ServerMessage> {
+  const page = await connect(wsUrl, options);
+  page.send({ type: 'subscribe', article, mode: 'reading' });
+  const subscribed = await page.nextWhere((m) => m.type === 'count' || m.type === 'error');
+  if (subscribed.type === 'error') {
+    await page.close();
+    return subscribed;
+  }
+  advance(dwellMs);
+  page.send({ type: 'read', article });
+  const answer = await page.nextWhere((m) => m.type === 'counted' || m.type === 'error');
+  await page.close();
+  return answer;
 }

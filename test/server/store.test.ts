@@ -28,7 +28,7 @@ describe('openStore', () => {
     expect(store.reads('example.com', '/hot')).toBe(2000);
     // Every increment saw a distinct total: no two read-modify-writes interleaved.
     expect(new Set(results).size).toBe(2000);
-    expect(Math.max(...results)).toBe(2000);
+    expect(Math.max(...(results as number[]))).toBe(2000);
   });
 
   it('keeps sites and articles apart', async () => {

@@ -253,3 +253,20 @@ describe('broadcast coalescing', () => {
     await server.close();
   });
 });
+
+describe('liveness', () => {
+  it('terminates a peer that misses a pong, and keeps one that answers', async () => {
+    const server = await startTestServer({}, { pingIntervalMs: 40 });
+    const answering = await connect(server.wsUrl);
+    answering.send({ type: 'subscribe', article: '/a' });
+    await answering.next('count');
+    const silent = new WebSocket(server.wsUrl, { origin: TEST_ORIGIN, autoPong: false });
+    await new Promise((resolve) => silent.once('open', resolve));
+    const silentClosed = new Promise<number>((resolve) => silent.once('close', resolve));
+    expect(await silentClosed).toBe(1006);
+    expect(answering.ws.readyState).toBe(WebSocket.OPEN);
+    await expect.poll(() => server.server.connections.size).toBe(1);
+    await answering.close();
+    await server.close();
+  });
+});

@@ -12,6 +12,8 @@ describe('siteFromOrigin', () => {
     ['http://127.0.0.1:8080', '127.0.0.1:8080'],
     ['http://[::1]:3000', '[::1]:3000'],
     ['https://www.example.com:8443', 'example.com:8443'],
+    ['https://example.com.', 'example.com'],
+    ['http://example.com.:8080', 'example.com:8080'],
   ])('maps %j to %j', (origin, site) => {
     expect(siteFromOrigin(origin)).toBe(site);
   });

@@ -1,0 +1,33 @@
+import { createHash, createHmac } from 'node:crypto';
+import { utcDay, type Store } from '../store.js';
+
+/**
+ * What identifies a reader for dedupe, computed once at upgrade: a hash of IP, user agent
+ * and site. It lives only in memory, on the connection; it is never stored or logged.
+ */
+export function readerMaterial(ip: string, userAgent: string, site: string): string {
+  return createHash('sha256').update(`${ip}\n${userAgent}\n${site}`).digest('base64url');
+}
+
+/** Turns a reader and an article into the day's opaque seen key. */
+export type SeenKeyFn = (material: string, article: string, at: number) => string;
+
+/**
+ * The cookieless unique-reader recipe of Plausible and GoatCounter: a keyed hash with a
+ * random secret that changes every UTC day and is then destroyed, so yesterday's keys can
+ * never be linked to today's, or to a person. The article is hashed in too, so even within
+ * a day two seen keys cannot be told to belong to the same reader.
+ */
+export function createSeenKeys(store: Store): SeenKeyFn {
+  let day = '';
+  let secret: Buffer | undefined;
+  return (material, article, at) => {
+    const today = utcDay(at);
+    if (today !== day || secret === undefined) {
+      secret = store.daySecret(today);
+      day = today;
+    }
+    // 128 bits: collisions between two real readers are out of reach.
+    return createHmac('sha256', secret).update(material).update('\n').update(article).digest('base64url').slice(0, 22);
+  };
+}
