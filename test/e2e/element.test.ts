@@ -1,0 +1,247 @@
+import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ClientMessage, ServerMessage } from '../../shared/protocol.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startBlog, type TestBlog } from './blog.js';
+import { countOf, eventsOf, launchBrowser, newContext, recordEvents, setHidden, shownText, waitForCount } from './browser.js';
+
+// The element against a scripted server: the real one serves /counter.js, and the socket
+// is answered by the test, to reach cases a healthy server never produces.
+let server: TestServer;
+let blog: TestBlog;
+let browser: Browser;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+  blog = await startBlog(server.url);
+}, 30_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await blog?.close();
+  await server?.close();
+});
+
+afterEach(async () => {
+  await context?.close();
+});
+
+/** A scripted counter server: every socket the page opens, and every frame it sends. */
+interface FakeServer {
+  sockets: WebSocketRoute[];
+  frames: ClientMessage[];
+  /** Sends a frame on the newest socket. */
+  send(message: ServerMessage): void;
+}
+
+async function openWithFakeServer(
+  path: string,
+  { dwellSeconds = 10, reply }: { dwellSeconds?: number; reply?: (m: ClientMessage, fake: FakeServer) => void } = {},
+): Promise<{ page: Page; fake: FakeServer }> {
+  context = await newContext(browser);
+  await recordEvents(context);
+  await context.clock.install();
+  const page = await context.newPage();
+  const fake: FakeServer = {
+    sockets: [],
+    frames: [],
+    send: (message) => fake.sockets.at(-1)!.send(JSON.stringify(message)),
+  };
+  await page.routeWebSocket(/\/ws$/, (ws) => {
+    fake.sockets.push(ws);
+    ws.onMessage((data) => {
+      const message = JSON.parse(String(data)) as ClientMessage;
+      fake.frames.push(message);
+      reply?.(message, fake);
+    });
+    ws.send(JSON.stringify({ type: 'hello', version: 1, dwellSeconds }));
+  });
+  await page.goto(`${blog.url}${path}`);
+  return { page, fake };
+}
+
+async function until(check: () => boolean): Promise<void> {
+  await expect.poll(check, { timeout: 5000, interval: 20 }).toBe(true);
+}
+
+const reads = (fake: FakeServer) => fake.frames.filter((m) => m.type === 'read').length;
+
+describe('<read-counter>', { timeout: 20_000 }, () => {
+  it('shows its fallback and a null count until the first count, then never a lower count', async () => {
+    const { page, fake } = await openWithFakeServer('/posts/fallback');
+    await until(() => fake.frames.length === 1);
+    expect(await countOf(page)).toBeNull();
+    expect(await page.locator('read-counter').innerText()).toBe('– reads');
+
+    fake.send({ type: 'count', article: '/posts/fallback', reads: 5, live: 1 });
+    await waitForCount(page, 5);
+    expect(await shownText(page)).toBe('5 reads');
+    expect(await page.locator('read-counter').innerText()).toBe('');
+    fake.send({ type: 'count', article: '/posts/fallback', reads: 3, live: 2 });
+    await expect.poll(() => eventsOf(page).then((e) => e.length)).toBe(2);
+    expect(await countOf(page)).toBe(5);
+    expect((await eventsOf(page)).map((e) => e.detail)).toEqual([
+      { reads: 5, live: 1 },
+      { reads: 5, live: 2 },
+    ]);
+  });
+
+  it("waits for the dwell time from the server's hello", async () => {
+    const { page, fake } = await openWithFakeServer('/posts/short-dwell', { dwellSeconds: 3 });
+    await until(() => fake.frames.length === 1);
+    await page.clock.runFor(3_000);
+    expect(reads(fake)).toBe(0);
+    await page.clock.runFor(500);
+    await until(() => reads(fake) === 1);
+    expect(fake.frames).toEqual([
+      { type: 'subscribe', article: '/posts/short-dwell', mode: 'reading' },
+      { type: 'read', article: '/posts/short-dwell' },
+    ]);
+  });
+
+  it('retries a read refused as too early once, after retryAfterMs', async () => {
+    const article = '/posts/too-early';
+    const { page, fake } = await openWithFakeServer(article, {
+      reply: (m, f) => {
+        if (m.type === 'read') f.send({ type: 'error', code: 'too_early', message: 'early', article, retryAfterMs: 3000 });
+      },
+    });
+    await until(() => fake.frames.length === 1);
+    await page.clock.runFor(10_500);
+    await until(() => reads(fake) === 1);
+    await page.clock.runFor(2_500);
+    expect(reads(fake)).toBe(1);
+    await page.clock.runFor(1_000);
+    await until(() => reads(fake) === 2);
+    await page.clock.runFor(60_000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(reads(fake)).toBe(2);
+  });
+
+  it('fires read-counter-counted when the server confirms the read', async () => {
+    const article = '/posts/counted';
+    const { page, fake } = await openWithFakeServer(article, {
+      reply: (m, f) => {
+        if (m.type === 'subscribe') f.send({ type: 'count', article, reads: 41, live: 1 });
+        if (m.type === 'read') f.send({ type: 'counted', article, reads: 42 });
+      },
+    });
+    await waitForCount(page, 41);
+    await page.clock.runFor(10_500);
+    await waitForCount(page, 42);
+    expect((await eventsOf(page)).at(-1)).toEqual({ type: 'read-counter-counted', id: 'c1', detail: { reads: 42 } });
+  });
+
+  it('formats with the page language, compactly when large, with the exact count in the title', async () => {
+    const article = '/posts/big';
+    const { page, fake } = await openWithFakeServer(`${article}?live&lang=de`, {
+      reply: (m, f) => m.type === 'subscribe' && f.send({ type: 'count', article, reads: 1_234_567, live: 3 }),
+    });
+    await waitForCount(page, 1_234_567);
+    expect(await shownText(page)).toBe('1,2 Mio. reads 3 reading now');
+    const title = await page.$eval('read-counter', (el) => el.shadowRoot!.querySelector<HTMLElement>('[part=counter]')!.title);
+    expect(title).toBe('1.234.567 reads');
+    // What a screen reader gets: the exact figures, once, and no live region to announce every tick.
+    const snapshot = await page.locator('.byline').ariaSnapshot();
+    expect(snapshot).toContain('1.234.567 reads, 3 reading now');
+    expect(snapshot).not.toContain('Mio');
+    expect(await page.$eval('read-counter', (el) => el.shadowRoot!.querySelector('[aria-live],[role=status]'))).toBeNull();
+    expect(fake.frames[0]).toEqual({ type: 'subscribe', article, mode: 'reading' });
+  });
+
+  it('takes the article from a canonical link on the same host, and ignores one on another', async () => {
+    const same = await openWithFakeServer(`/posts/copy?canonical=${encodeURIComponent('/posts/original/')}`);
+    await until(() => same.fake.frames.length === 1);
+    expect(same.fake.frames[0]).toEqual({ type: 'subscribe', article: '/posts/original', mode: 'reading' });
+    await context.close();
+
+    const other = await openWithFakeServer(`/posts/copy?canonical=${encodeURIComponent('https://elsewhere.example/posts/original')}`);
+    await until(() => other.fake.frames.length === 1);
+    expect(other.fake.frames[0]).toEqual({ type: 'subscribe', article: '/posts/copy', mode: 'reading' });
+  });
+
+  it('resubscribes when its article or readonly attribute changes', async () => {
+    const { page, fake } = await openWithFakeServer('/posts/route-a', {
+      reply: (m, f) => m.type === 'subscribe' && f.send({ type: 'count', article: m.article, reads: m.article.length, live: 1 }),
+    });
+    await waitForCount(page, '/posts/route-a'.length);
+    await page.$eval('read-counter', (el) => el.setAttribute('article', '/posts/route-bb'));
+    await waitForCount(page, '/posts/route-bb'.length);
+    await page.$eval('read-counter', (el) => el.setAttribute('readonly', ''));
+    await until(() => fake.frames.length === 4);
+    expect(fake.frames).toEqual([
+      { type: 'subscribe', article: '/posts/route-a', mode: 'reading' },
+      { type: 'subscribe', article: '/posts/route-bb', mode: 'reading' },
+      { type: 'unsubscribe', article: '/posts/route-a' },
+      { type: 'subscribe', article: '/posts/route-bb', mode: 'watching' },
+    ]);
+    await page.clock.runFor(30_000);
+    expect(reads(fake)).toBe(0);
+  });
+
+  it('defines itself once when the script is included twice, and opens one socket', async () => {
+    const errors: Error[] = [];
+    context = await newContext(browser);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => errors.push(error));
+    let sockets = 0;
+    page.on('websocket', () => void (sockets += 1));
+    await page.goto(`${blog.url}/posts/twice?twice`);
+    await waitForCount(page, 0);
+    await page.waitForFunction(() => performance.getEntriesByType('resource').filter((e) => e.name.includes('counter.js')).length === 2);
+    expect(errors).toEqual([]);
+    expect(sockets).toBe(1);
+  });
+});
+
+describe('reconnecting', { timeout: 20_000 }, () => {
+  it('retries a lost connection with backoff, and resubscribes', async () => {
+    const { page, fake } = await openWithFakeServer('/posts/lost');
+    await until(() => fake.frames.length === 1);
+    await fake.sockets[0]!.close({ code: 1001, reason: 'restart' });
+    // The first retry comes within one second: full jitter below the 1 s base.
+    await page.clock.runFor(1_000);
+    await until(() => fake.sockets.length === 2 && fake.frames.length === 2);
+    expect(fake.frames[1]).toEqual({ type: 'subscribe', article: '/posts/lost', mode: 'reading' });
+  });
+
+  it('does not resend a read that was in flight when the connection dropped', async () => {
+    const article = '/posts/in-flight';
+    const { page, fake } = await openWithFakeServer(article);
+    await until(() => fake.frames.length === 1);
+    await page.clock.runFor(10_500);
+    await until(() => reads(fake) === 1);
+    // Lost before any answer: it may have been counted, so it must not be counted twice.
+    await fake.sockets[0]!.close({ code: 1001 });
+    await page.clock.runFor(1_000);
+    await until(() => fake.sockets.length === 2 && fake.frames.length === 3);
+    await page.clock.runFor(60_000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(fake.frames.map((m) => m.type)).toEqual(['subscribe', 'read', 'subscribe']);
+  });
+
+  it('makes no attempt while hidden, and reconnects at once when visible again', async () => {
+    const { page, fake } = await openWithFakeServer('/posts/hidden-retry');
+    await until(() => fake.frames.length === 1);
+    await setHidden(page, true);
+    await fake.sockets[0]!.close({ code: 1001 });
+    await page.clock.runFor(120_000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(fake.sockets).toHaveLength(1);
+    await setHidden(page, false);
+    await until(() => fake.sockets.length === 2);
+  });
+
+  it('makes no attempt while offline, and reconnects at once when back online', async () => {
+    const { page, fake } = await openWithFakeServer('/posts/offline');
+    await until(() => fake.frames.length === 1);
+    await context.setOffline(true);
+    await fake.sockets[0]!.close({ code: 1001 });
+    await page.clock.runFor(120_000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(fake.sockets).toHaveLength(1);
+    await context.setOffline(false);
+    await until(() => fake.sockets.length === 2);
+  });
+});
