@@ -7,6 +7,14 @@ import { siteAndArticle } from './http/params.js';
 import { htmlSecurityHeaders, limitBody } from './http/security.js';
 import { clientScriptRoutes } from './routes/client-script.js';
 import { landingRoutes } from './routes/landing.js';
+import type { Admin } from './admin/admin.js';
+import type { LiveFeed } from './admin/live-feed.js';
+import type { Metrics } from './metrics.js';
+import { badgeRoutes } from './routes/badge.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import { exportRoutes } from './routes/export.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { statsRoutes } from './routes/stats.js';
 
 /** What the routes need; created by server.ts. */
 export interface AppDeps {
@@ -14,10 +22,15 @@ export interface AppDeps {
   hub: Hub;
   now: () => number;
   log: (message: string) => void;
+  admin: Admin;
+  feed: LiveFeed;
+  metrics: Metrics;
+  /** Shown on the landing page. */
+  dwellSeconds: number;
 }
 
 /** The HTTP routes. WebSocket upgrades never reach Hono: see live/upgrade.ts. */
-export function createApp({ store, hub, now, log }: AppDeps): Hono {
+export function createApp({ store, hub, now, log, admin, feed, metrics, dwellSeconds }: AppDeps): Hono {
   const app = new Hono();
   app.onError(errorHandler(log));
   app.notFound(notFound);
@@ -38,7 +51,12 @@ export function createApp({ store, hub, now, log }: AppDeps): Hono {
     return c.json({ site, article, reads: store.reads(site, article), live: hub.live(site, article) });
   });
 
+  app.route('/', badgeRoutes(store));
+  app.route('/', statsRoutes({ admin, store, hub, now }));
+  app.route('/', exportRoutes({ admin, store, now }));
+  app.route('/', dashboardRoutes({ admin, store, hub, feed, now }));
+  app.route('/', metricsRoutes(metrics, admin));
   app.route('/', clientScriptRoutes());
-  app.route('/', landingRoutes());
+  app.route('/', landingRoutes({ dwellSeconds }));
   return app;
 }

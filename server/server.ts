@@ -6,11 +6,14 @@ import { CloseCode, PROTOCOL_VERSION } from '../shared/protocol.js';
 import type { Config } from './config.js';
 import { createApp } from './app.js';
 import { openStore, type Store } from './store.js';
+import { acquireDataLock } from './data-lock.js';
+import { applyPendingRestore } from './pending-restore.js';
 import { createHub, type Hub } from './live/hub.js';
 import { Connection, type ConnectionContext } from './live/connection.js';
 import { checkUpgrade, rejectUpgrade } from './live/upgrade.js';
 import { createReadRecorder } from './reads.js';
 import { NO_EVENTS, type ServerEvents } from './events.js';
+import { createAdminFeatures } from './admin/features.js';
 import { createIpLimits } from './trust/ip-limits.js';
 import { createSeenKeys } from './trust/dedupe.js';
 import { readerOf } from './trust/reader.js';
@@ -45,8 +48,21 @@ export interface RunningServer {
 
 /** Opens the store and starts HTTP + WebSocket on config.host:config.port. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const { config, now = Date.now, log = console.log, events = NO_EVENTS, pingIntervalMs = PING_INTERVAL_MS } = options;
-  const store = openStore(config.dataDir);
+  const { config, now = Date.now, log = console.log, events: extraEvents = NO_EVENTS, pingIntervalMs = PING_INTERVAL_MS } = options;
+  // Held until close(): a second server, or `readcounter restore`, on this DATA_DIR is refused.
+  const lock = await acquireDataLock(config.dataDir);
+  let store: Store;
+  try {
+    const restored = applyPendingRestore(config.dataDir, now());
+    if (restored !== undefined) log(`restored the staged backup into DATA_DIR${restored.kept === undefined ? '' : `; the previous store is kept as ${restored.kept}`}`);
+    store = openStore(config.dataDir, log);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+  // Before the hub: metrics and the dashboard feed listen to the events the hub and reads report.
+  const features = createAdminFeatures({ config, store, hub: () => hub, connections: () => connections.size, now, log, extra: extraEvents });
+  const events = features.events;
   const hub = createHub({ loadReads: store.reads, now, minIntervalMs: config.broadcastIntervalMs, onBroadcast: events.broadcast });
   const limits = createIpLimits({ maxConnections: config.maxConnectionsPerIp, maxReadsPerMinute: config.maxReadsPerIpPerMinute, now });
   const seenKey = config.dedupe === 'daily' ? createSeenKeys(store) : undefined;
@@ -61,16 +77,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     parseLimits: { maxFrameBytes: config.maxFrameBytes, maxArticleBytes: config.maxArticleBytes },
     events,
     hello: JSON.stringify({ type: 'hello', version: PROTOCOL_VERSION, dwellSeconds: config.dwellSeconds }),
+    feed: features.feed,
   };
   const connections = new Set<Connection>();
   const byWs = new WeakMap<WebSocket, Connection>();
-  const app = createApp({ store, hub, now, log });
+  const app = createApp({ store, hub, now, log, admin: features.admin, feed: features.feed, metrics: features.metrics, dwellSeconds: config.dwellSeconds });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: config.maxFrameBytes, clientTracking: false });
   let closing = false;
 
   // Shared listeners: `this` is the socket, so no closure is kept per connection.
   function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+    // A socket we are closing still delivers frames until the page answers the close; once
+    // shutdown began they must not reach the hub or the store, which may already be closed.
+    if (closing) return;
     byWs.get(this)?.receive(data, isBinary);
   }
   function onPong(this: WebSocket): void {
@@ -106,7 +126,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     socket.once('close', releaseSlot);
     wss.handleUpgrade(req, socket, head, (ws) => {
       socket.off('close', releaseSlot);
-      const connection = new Connection(ws, decision.site, reader, context);
+      const connection = new Connection(ws, decision.site, reader, context, socket);
+      connection.admin = features.admin.upgradeIsAdmin(req);
       connections.add(connection);
       byWs.set(ws, connection);
       ws.on('message', onMessage).on('pong', onPong).on('close', onClose).on('error', onError);
@@ -127,8 +148,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   try {
     await listen(server, config.port, config.host);
+    await features.listenMetrics();
   } catch (error) {
+    server.close();
     await store.close();
+    await lock.release();
     throw error;
   }
   const port = (server.address() as AddressInfo).port;
@@ -152,7 +176,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         hub.flush();
         for (const connection of connections) connection.ws.close(CloseCode.goingAway, 'server shutting down');
         hub.close();
+        await features.close();
         await store.close();
+        await lock.release();
         server.closeAllConnections();
         await stopped;
       })();

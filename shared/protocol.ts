@@ -1,4 +1,5 @@
 import { ArticleError, MAX_ARTICLE_BYTES, normalizeArticle } from './article.js';
+import { SiteError, normalizeSite } from './site.js';
 
 /** Version of the frame format below, sent in `hello`. */
 export const PROTOCOL_VERSION = 1;
@@ -17,6 +18,9 @@ export type ClientMessage =
   | { type: 'subscribe'; article: string; mode: SubscribeMode }
   | { type: 'unsubscribe'; article: string }
   | { type: 'read'; article: string };
+
+/** A frame only the dashboard sends (a connection opened with an admin session): watch a site's figures and reads. */
+export type AdminClientMessage = { type: 'watch-site'; site: string };
 
 /** Stable error codes carried by `error` frames and HTTP error bodies. */
 export const ErrorCode = {
@@ -38,6 +42,7 @@ export const ErrorCode = {
   frameTooLarge: 'frame_too_large',
   storeUnavailable: 'store_unavailable',
   shuttingDown: 'shutting_down',
+  notAdmin: 'not_admin',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -47,6 +52,11 @@ export type ServerMessage =
   | { type: 'count'; article: string; reads: number; live: number }
   | { type: 'counted'; article: string; reads: number }
   | { type: 'error'; code: ErrorCode; message: string; article?: string; retryAfterMs?: number };
+
+/** Frames only an admin connection that sent `watch-site` receives (the dashboard's live feed). */
+export type AdminServerMessage =
+  | { type: 'site'; site: string; reads: number; today: number; live: number; reading: { article: string; live: number }[] }
+  | { type: 'feed'; site: string; article: string; reads: number; at: string };
 
 /** WebSocket close codes the server uses. */
 export const CloseCode = {
@@ -120,6 +130,33 @@ export function parseServerMessage(data: string): ServerMessage | null {
     return type === 'hello' || type === 'count' || type === 'counted' || type === 'error' ? (value as ServerMessage) : null;
   } catch {
     return null;
+  }
+}
+
+/** What parseClientOrAdminMessage() returns. */
+export type AdminParseResult = { ok: true; message: ClientMessage | AdminClientMessage } | Extract<ParseResult, { ok: false }>;
+
+/** Parses one untrusted frame like parseClientMessage(), also taking the dashboard's `watch-site`. Never throws. */
+export function parseClientOrAdminMessage(data: string, limits: ParseLimits = DEFAULT_LIMITS): AdminParseResult {
+  // A substring check first, so the readers' frames (the hot path) are parsed only once.
+  if (data.length <= limits.maxFrameBytes && data.includes('watch-site')) {
+    try {
+      const value: unknown = JSON.parse(data);
+      const frame = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+      if (Object.hasOwn(frame, 'type') && frame.type === 'watch-site') return parseWatchSite(frame);
+    } catch {
+      // parseClientMessage() below answers bad JSON.
+    }
+  }
+  return parseClientMessage(data, limits);
+}
+
+function parseWatchSite(frame: Record<string, unknown>): AdminParseResult {
+  try {
+    return { ok: true, message: { type: 'watch-site', site: normalizeSite(Object.hasOwn(frame, 'site') ? frame.site : undefined) } };
+  } catch (error) {
+    if (error instanceof SiteError) return fail(ErrorCode.badSite, error.message);
+    throw error;
   }
 }
 

@@ -1,8 +1,10 @@
+import type { Duplex } from 'node:stream';
 import type { WebSocket, RawData } from 'ws';
 import {
   CloseCode,
   ErrorCode,
-  parseClientMessage,
+  parseClientOrAdminMessage,
+  type AdminClientMessage,
   type ClientMessage,
   type ServerMessage,
   type ParseLimits,
@@ -26,6 +28,8 @@ export interface ConnectionContext {
   events: ServerEvents;
   /** The `hello` frame, serialized once. */
   hello: string;
+  /** The dashboard's live channel (server/admin/live-feed.ts), for admin connections' `watch-site`. */
+  feed?: { watch(peer: Peer, site: string): void; unwatch(peer: Peer): void };
 }
 
 interface Subscription {
@@ -48,16 +52,21 @@ export class Connection implements Peer {
   readonly reader: Reader;
   /** Cleared by each ping, set by the pong; a peer still false at the next ping is dead. */
   alive = true;
+  /** Set at upgrade when the dashboard's session cookie came along: may send `watch-site`. */
+  admin = false;
   #ctx: ConnectionContext;
+  /** The upgraded TCP socket under `ws`, for broadcasts framed once by the hub. */
+  #socket: Duplex;
   #subscriptions = new Map<string, Subscription>();
   #windowStart = 0;
   #framesInWindow = 0;
 
-  constructor(ws: WebSocket, site: string, reader: Reader, ctx: ConnectionContext) {
+  constructor(ws: WebSocket, site: string, reader: Reader, ctx: ConnectionContext, socket: Duplex) {
     this.ws = ws;
     this.site = site;
     this.reader = reader;
     this.#ctx = ctx;
+    this.#socket = socket;
     ws.send(ctx.hello);
   }
 
@@ -67,6 +76,13 @@ export class Connection implements Peer {
 
   send(frame: Buffer): void {
     this.ws.send(frame, TEXT);
+  }
+
+  // One write of bytes framed once per broadcast, instead of ws framing them again for each
+  // socket. Safe beside ws's own writes: without permessage-deflate ws writes every frame
+  // synchronously, so frames never interleave; after a close frame nothing more is sent.
+  sendWire(wire: Buffer): void {
+    if (this.ws.readyState === this.ws.OPEN) this.#socket.write(wire);
   }
 
   /** Handles one frame from the page. */
@@ -81,7 +97,7 @@ export class Connection implements Peer {
       this.#reply({ type: 'error', code: ErrorCode.badMessage, message: 'frames must be JSON text, not binary' });
       return;
     }
-    const parsed = parseClientMessage(data.toString(), this.#ctx.parseLimits);
+    const parsed = parseClientOrAdminMessage(data.toString(), this.#ctx.parseLimits);
     if (!parsed.ok) {
       this.#reply(parsed.error);
       return;
@@ -93,9 +109,10 @@ export class Connection implements Peer {
   closed(): void {
     for (const sub of this.#subscriptions.values()) this.#ctx.hub.unsubscribe(this, sub.topic, sub.mode);
     this.#subscriptions.clear();
+    this.#ctx.feed?.unwatch(this);
   }
 
-  #dispatch(message: ClientMessage): void {
+  #dispatch(message: ClientMessage | AdminClientMessage): void {
     switch (message.type) {
       case 'subscribe':
         return this.#subscribe(message.article, message.mode);
@@ -103,6 +120,9 @@ export class Connection implements Peer {
         return this.#unsubscribe(message.article);
       case 'read':
         return void this.#read(message.article);
+      case 'watch-site':
+        if (this.admin && this.#ctx.feed !== undefined) return this.#ctx.feed.watch(this, message.site);
+        return this.#reply({ type: 'error', code: ErrorCode.notAdmin, message: 'watch-site is for the dashboard: log in at /dashboard' });
     }
   }
 

@@ -1,8 +1,17 @@
 import type { SubscribeMode } from '../../shared/protocol.js';
+import { countJson, wireFrame, type Framed } from './frame.js';
+
+export { countFrame, wireFrame, type Framed } from './frame.js';
 
 /** A socket as the hub sees it: something to hand a ready frame to. */
 export interface Peer {
+  /** Sends a JSON payload as one text message. */
   send(frame: Buffer): void;
+  /**
+   * Writes a whole WebSocket text frame, header and payload as built by wireFrame(), to the
+   * socket in one write. Optional; without it the hub hands the payload to send().
+   */
+  sendWire?(wire: Buffer): void;
   readonly bufferedAmount: number;
 }
 
@@ -10,13 +19,14 @@ export interface Peer {
 export interface Topic {
   readonly site: string;
   readonly article: string;
-  readonly peers: Set<Peer>;
+  /** Every page showing the article, with the version of the count it was last sent. */
+  readonly peers: Map<Peer, number>;
   /** Pages subscribed in `reading` mode: the `live` figure. */
   readers: number;
   /** Latest committed total. */
   reads: number;
-  /** Peers skipped because their buffer was full; they are sent the latest frame when it drains. */
-  lagging: Set<Peer> | undefined;
+  /** Goes up by one with every change of `reads` or `readers`. */
+  version: number;
   dirty: boolean;
   /** performance.now() when the topic was first marked dirty since its last broadcast. */
   dirtySince: number;
@@ -36,12 +46,14 @@ export interface HubOptions {
   loadReads(site: string, article: string): number;
   /** @default Date.now */
   now?: () => number;
-  /** Shortest gap between two broadcasts of one article, in ms. @default 0 */
+  /** Shortest gap between the starts of two broadcasts of one article, in ms. @default 0 */
   minIntervalMs?: number;
   /** A socket with more than this many bytes queued is skipped for one round. @default 64 KiB */
   maxBufferedBytes?: number;
   /** How often lagging peers are retried, in ms. @default 50 */
   lagRetryMs?: number;
+  /** Frames handed to sockets per event-loop turn before reads get their turn. @default 1024 */
+  framesPerTurn?: number;
   /** Told of each broadcast: ms from the topic's first change to the last frame handed off. */
   onBroadcast?: (ms: number, frames: number) => void;
 }
@@ -65,96 +77,140 @@ export interface Hub {
   close(): void;
 }
 
-/** The frame every watcher of a topic is sent, serialized once per broadcast. */
-export function countFrame(topic: Topic): Buffer {
-  return Buffer.from(JSON.stringify({ type: 'count', article: topic.article, reads: topic.reads, live: topic.readers }));
+/** A broadcast under way: where it is among the topic's peers, and the frame of each version. */
+interface Pass {
+  cursor: MapIterator<[Peer, number]>;
+  startVersion: number;
+  frames: number;
+  lagged: number;
+  frame: Framed | undefined;
+  frameVersion: number;
 }
 
 const topicKey = (site: string, article: string): string => `${site}\n${article}`;
 
 /**
- * Creates the hub. Broadcasts adapt to load: a change marks its topic dirty; one flush per
- * event-loop turn (setImmediate, after I/O) sends each dirty topic's latest value once.
- * While a flush is being handed to sockets, newer values just overwrite the topic's state,
- * so however fast reads arrive, no backlog builds and the next round carries the latest.
+ * Creates the hub. Broadcasts adapt to load: a change marks its topic dirty, and a pass over
+ * its peers hands each one the latest frame, `framesPerTurn` sockets per event-loop turn.
+ * Between turns reads are taken in and committed; a value committed mid-pass goes to the
+ * peers not yet visited at once, and the next pass (which starts as soon as this one ends)
+ * brings the others up to date. Each peer remembers the version it was sent, so nobody gets
+ * the same value twice, a slow socket skipped for its full buffer is simply still behind on
+ * the next pass, and no backlog can build however fast reads arrive.
  */
 export function createHub(options: HubOptions): Hub {
   const now = options.now ?? Date.now;
   const minIntervalMs = options.minIntervalMs ?? 0;
   const maxBufferedBytes = options.maxBufferedBytes ?? 64 * 1024;
   const lagRetryMs = options.lagRetryMs ?? 50;
+  const framesPerTurn = options.framesPerTurn ?? 1024;
   const topics = new Map<string, Topic>();
+  const passes = new Map<Topic, Pass>();
+  const lagging = new Set<Topic>();
   const stats: HubStats = { broadcasts: 0, framesSent: 0, framesSkipped: 0 };
   let dirty: Topic[] = [];
-  let flushScheduled: NodeJS.Immediate | undefined;
+  let turn: NodeJS.Immediate | undefined;
   let delayedFlush: NodeJS.Timeout | undefined;
   let lagTimer: NodeJS.Timeout | undefined;
+
+  function changed(topic: Topic): void {
+    topic.version++;
+    markDirty(topic);
+  }
 
   function markDirty(topic: Topic): void {
     if (topic.dirty) return;
     topic.dirty = true;
     topic.dirtySince = performance.now();
     dirty.push(topic);
-    flushScheduled ??= setImmediate(flush);
+    turn ??= setImmediate(flush, framesPerTurn);
   }
 
-  function flush(): void {
-    flushScheduled = undefined;
+  /**
+   * One turn: continues the passes under way and starts due ones, within `budget` frames.
+   * `force` ignores minIntervalMs (shutdown).
+   */
+  function flush(budget: number, force = false): void {
+    turn = undefined;
     const due = dirty;
     dirty = [];
     let waitMs = Infinity;
     const at = now();
     for (const topic of due) {
-      const wait = topic.lastBroadcastAt + minIntervalMs - at;
-      if (wait > 0 && topic.peers.size > 0) {
-        dirty.push(topic);
-        waitMs = Math.min(waitMs, wait);
+      if (topic.peers.size === 0) {
+        topic.dirty = false;
+        passes.delete(topic);
         continue;
       }
-      topic.dirty = false;
-      topic.lastBroadcastAt = at;
-      broadcast(topic);
+      let pass = passes.get(topic);
+      if (pass === undefined) {
+        const wait = force ? 0 : topic.lastBroadcastAt + minIntervalMs - at;
+        if (wait > 0 || budget <= 0) {
+          dirty.push(topic);
+          if (wait > 0) waitMs = Math.min(waitMs, wait);
+          continue;
+        }
+        topic.lastBroadcastAt = at;
+        pass = { cursor: topic.peers.entries(), startVersion: topic.version, frames: 0, lagged: 0, frame: undefined, frameVersion: -1 };
+        passes.set(topic, pass);
+        stats.broadcasts++;
+      }
+      budget = step(topic, pass, budget);
+      if (passes.has(topic)) dirty.push(topic);
     }
-    if (waitMs !== Infinity && delayedFlush === undefined) {
+    if (dirty.length > 0 && waitMs === Infinity) turn ??= setImmediate(flush, framesPerTurn);
+    else if (waitMs !== Infinity && delayedFlush === undefined) {
       delayedFlush = setTimeout(() => {
         delayedFlush = undefined;
-        flush();
+        flush(framesPerTurn);
       }, waitMs);
     }
   }
 
-  function broadcast(topic: Topic): void {
-    if (topic.peers.size === 0) return;
-    const frame = countFrame(topic);
-    stats.broadcasts++;
-    topic.lagging = undefined;
-    const sentBefore = stats.framesSent;
-    for (const peer of topic.peers) sendOrLag(topic, peer, frame);
-    options.onBroadcast?.(performance.now() - topic.dirtySince, stats.framesSent - sentBefore);
-  }
-
-  function sendOrLag(topic: Topic, peer: Peer, frame: Buffer): void {
-    if (peer.bufferedAmount > maxBufferedBytes) {
-      stats.framesSkipped++;
-      (topic.lagging ??= new Set()).add(peer);
-      lagTimer ??= setTimeout(retryLagging, lagRetryMs);
-      return;
+  /** Hands the latest frame to up to `budget` peers of a pass; returns the budget left. */
+  function step(topic: Topic, pass: Pass, budget: number): number {
+    while (budget > 0) {
+      const next = pass.cursor.next();
+      if (next.done === true) return finish(topic, pass), budget;
+      const [peer, sent] = next.value;
+      if (sent === topic.version) continue;
+      if (peer.bufferedAmount > maxBufferedBytes) {
+        stats.framesSkipped++;
+        pass.lagged++;
+        continue;
+      }
+      if (pass.frameVersion !== topic.version) {
+        pass.frame = wireFrame(countJson(topic));
+        pass.frameVersion = topic.version;
+      }
+      const frame = pass.frame as Framed;
+      if (peer.sendWire !== undefined) peer.sendWire(frame.wire);
+      else peer.send(frame.payload);
+      topic.peers.set(peer, topic.version);
+      pass.frames++;
+      stats.framesSent++;
+      budget--;
     }
-    peer.send(frame);
-    stats.framesSent++;
+    return budget;
   }
 
-  // A skipped peer must still converge when no newer value comes: resend the latest
-  // frame to each lagging peer once its buffer has drained.
+  function finish(topic: Topic, pass: Pass): void {
+    passes.delete(topic);
+    topic.dirty = false;
+    options.onBroadcast?.(performance.now() - topic.dirtySince, pass.frames);
+    // Peers visited before a newer value arrived still hold an older one: go round again.
+    if (topic.version !== pass.startVersion) markDirty(topic);
+    else if (pass.lagged > 0) {
+      // A skipped peer must still converge when no newer value comes: retry once it drains.
+      lagging.add(topic);
+      lagTimer ??= setTimeout(retryLagging, lagRetryMs);
+    }
+  }
+
   function retryLagging(): void {
     lagTimer = undefined;
-    for (const topic of topics.values()) {
-      const lagging = topic.lagging;
-      if (lagging === undefined) continue;
-      topic.lagging = undefined;
-      const frame = countFrame(topic);
-      for (const peer of lagging) if (topic.peers.has(peer)) sendOrLag(topic, peer, frame);
-    }
+    for (const topic of lagging) if (topics.get(topicKey(topic.site, topic.article)) === topic) markDirty(topic);
+    lagging.clear();
   }
 
   return {
@@ -164,52 +220,60 @@ export function createHub(options: HubOptions): Hub {
       let topic = topics.get(key);
       if (topic === undefined) {
         const reads = options.loadReads(site, article);
-        topic = { site, article, peers: new Set(), readers: 0, reads, lagging: undefined, dirty: false, dirtySince: 0, lastBroadcastAt: -Infinity };
+        topic = { site, article, peers: new Map(), readers: 0, reads, version: 0, dirty: false, dirtySince: 0, lastBroadcastAt: -Infinity };
         topics.set(key, topic);
       }
-      topic.peers.add(peer);
       if (mode === 'reading') {
         topic.readers++;
-        markDirty(topic);
+        changed(topic);
       }
+      // The caller sends this peer the current count itself.
+      topic.peers.set(peer, topic.version);
       return topic;
     },
     changeMode(topic, from, to) {
       if (from === to) return;
       topic.readers += to === 'reading' ? 1 : -1;
-      markDirty(topic);
+      changed(topic);
     },
     unsubscribe(peer, topic, mode) {
       if (!topic.peers.delete(peer)) return;
-      topic.lagging?.delete(peer);
       if (topic.peers.size === 0) {
         topics.delete(topicKey(topic.site, topic.article));
+        passes.delete(topic);
+        lagging.delete(topic);
         return;
       }
       if (mode === 'reading') {
         topic.readers--;
-        markDirty(topic);
+        changed(topic);
       }
     },
     publish(site, article, reads) {
       const topic = topics.get(topicKey(site, article));
       if (topic === undefined || reads <= topic.reads) return;
       topic.reads = reads;
-      markDirty(topic);
+      changed(topic);
     },
     live: (site, article) => topics.get(topicKey(site, article))?.readers ?? 0,
     topics: () => topics.values(),
     flush() {
-      if (flushScheduled !== undefined) clearImmediate(flushScheduled);
-      flushScheduled = undefined;
-      for (const topic of dirty) topic.lastBroadcastAt = -Infinity;
-      flush();
+      // Every pass to its end, however many peers: shutdown must not leave a page behind.
+      // Two rounds at most: the second only reaches peers visited before a mid-pass change.
+      for (let round = 0; dirty.length > 0 && round < 2; round++) {
+        if (turn !== undefined) clearImmediate(turn);
+        flush(Infinity, true);
+      }
+      if (turn !== undefined) clearImmediate(turn);
+      turn = undefined;
     },
     close() {
-      if (flushScheduled !== undefined) clearImmediate(flushScheduled);
+      if (turn !== undefined) clearImmediate(turn);
       clearTimeout(delayedFlush);
       clearTimeout(lagTimer);
       topics.clear();
+      passes.clear();
+      lagging.clear();
       dirty = [];
     },
   };

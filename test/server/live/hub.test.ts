@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHub, type Hub, type Peer } from '../../../server/live/hub.js';
+import { createHub, wireFrame, type Hub, type Peer } from '../../../server/live/hub.js';
 
 /** A peer that records the frames it is handed; `buffered` simulates a slow socket. */
 function fakePeer(buffered = 0): Peer & { frames: Array<{ reads: number; live: number }>; buffered: number } {
@@ -45,6 +45,42 @@ describe('createHub', () => {
     expect(seen).toHaveLength(3);
     expect(seen[1]).toBe(seen[0]);
     expect(seen[2]).toBe(seen[0]);
+  });
+
+  it('frames each broadcast once and writes the same wire bytes to every socket that takes them', async () => {
+    hub = createHub({ loadReads: () => 0 });
+    const wires: Buffer[] = [];
+    const payloads: Buffer[] = [];
+    const framed = [0, 1, 2].map(() => ({ bufferedAmount: 0, send: (f: Buffer) => void payloads.push(f), sendWire: (w: Buffer) => void wires.push(w) }));
+    const plain = { bufferedAmount: 0, send: (f: Buffer) => void payloads.push(f) };
+    for (const peer of [...framed, plain]) hub.subscribe(peer, 's', '/a', 'watching');
+    hub.publish('s', '/a', 7);
+    await nextTurn();
+    expect(wires).toHaveLength(3);
+    expect(wires[1]).toBe(wires[0]);
+    expect(wires[2]).toBe(wires[0]);
+    const wire = wires[0]!;
+    // FIN + text opcode, unmasked, 7-bit length: exactly what ws would have put on the wire.
+    expect(wire[0]).toBe(0x81);
+    expect(wire[1]).toBe(wire.length - 2);
+    expect(JSON.parse(wire.subarray(2).toString())).toEqual({ type: 'count', article: '/a', reads: 7, live: 0 });
+    // A peer without sendWire is handed the payload inside the same frame.
+    expect(payloads).toHaveLength(1);
+    expect(payloads[0]!.equals(wire.subarray(2))).toBe(true);
+  });
+
+  it('frames payloads of 126 bytes or more with a 16-bit length', () => {
+    const short = wireFrame('x'.repeat(125));
+    expect(short.wire.length).toBe(127);
+    expect(short.wire[1]).toBe(125);
+    const json = JSON.stringify({ type: 'count', article: `/${'é'.repeat(200)}`, reads: 1, live: 0 });
+    const { wire, payload } = wireFrame(json);
+    const length = Buffer.byteLength(json);
+    expect(wire[0]).toBe(0x81);
+    expect(wire[1]).toBe(126);
+    expect(wire.readUInt16BE(2)).toBe(length);
+    expect(wire.length).toBe(4 + length);
+    expect(payload.toString()).toBe(json);
   });
 
   it('never goes backwards: an older total is ignored', async () => {
@@ -103,6 +139,35 @@ describe('createHub', () => {
     expect(slow.frames.map((f) => f.reads)).toEqual([2]);
   });
 
+  it('resends the latest framed value to a lagging socket that takes wire frames', async () => {
+    hub = createHub({ loadReads: () => 0, maxBufferedBytes: 100, lagRetryMs: 5 });
+    const seen: number[] = [];
+    const slow = { bufferedAmount: 1000, send: () => {}, sendWire: (w: Buffer) => void seen.push(JSON.parse(w.subarray(2).toString()).reads) };
+    hub.subscribe(slow, 's', '/a', 'watching');
+    hub.publish('s', '/a', 1);
+    await nextTurn();
+    hub.publish('s', '/a', 2);
+    await nextTurn();
+    expect(seen).toEqual([]);
+    slow.bufferedAmount = 0;
+    await wait(30);
+    expect(seen).toEqual([2]);
+  });
+
+  it('retries only the lagging peer: the others are not sent the same value again', async () => {
+    hub = createHub({ loadReads: () => 0, maxBufferedBytes: 100, lagRetryMs: 5 });
+    const fast = fakePeer();
+    const slow = fakePeer(1000);
+    hub.subscribe(fast, 's', '/a', 'watching');
+    hub.subscribe(slow, 's', '/a', 'watching');
+    hub.publish('s', '/a', 1);
+    await wait(20);
+    slow.buffered = 0;
+    await wait(20);
+    expect(fast.frames.map((f) => f.reads)).toEqual([1]);
+    expect(slow.frames.map((f) => f.reads)).toEqual([1]);
+  });
+
   it('waits at least the minimum interval between broadcasts of one article', async () => {
     let time = 0;
     hub = createHub({ loadReads: () => 0, minIntervalMs: 20, now: () => time });
@@ -116,6 +181,40 @@ describe('createHub', () => {
     time = 25;
     await wait(40);
     expect(a.frames.map((f) => f.reads)).toEqual([1, 2]);
+  });
+
+  it('hands a value committed mid-broadcast to the peers not yet visited, then catches up the rest, never twice', async () => {
+    hub = createHub({ loadReads: () => 0, framesPerTurn: 2 });
+    const peers = [0, 1, 2, 3, 4].map(() => fakePeer());
+    for (const peer of peers) hub.subscribe(peer, 's', '/a', 'watching');
+    hub.publish('s', '/a', 1);
+    await nextTurn();
+    expect(peers.map((p) => p.frames.length)).toEqual([1, 1, 0, 0, 0]);
+    hub.publish('s', '/a', 2);
+    for (let i = 0; i < 4; i++) await nextTurn();
+    expect(peers.map((p) => p.frames.map((f) => f.reads))).toEqual([[1, 2], [1, 2], [2], [2], [2]]);
+    await nextTurn();
+    expect(hub.stats.framesSent).toBe(7);
+  });
+
+  it('yields to the event loop after framesPerTurn frames, so reads are taken in mid-broadcast', async () => {
+    hub = createHub({ loadReads: () => 0, framesPerTurn: 3 });
+    const peers = Array.from({ length: 10 }, () => fakePeer());
+    for (const peer of peers) hub.subscribe(peer, 's', '/a', 'watching');
+    hub.publish('s', '/a', 1);
+    await nextTurn();
+    expect(peers.filter((p) => p.frames.length > 0)).toHaveLength(3);
+    for (let i = 0; i < 3; i++) await nextTurn();
+    expect(peers.every((p) => p.frames.length === 1)).toBe(true);
+  });
+
+  it('finishes every broadcast synchronously on flush(), for shutdown', () => {
+    hub = createHub({ loadReads: () => 0, framesPerTurn: 2, minIntervalMs: 60_000 });
+    const peers = Array.from({ length: 9 }, () => fakePeer());
+    for (const peer of peers) hub.subscribe(peer, 's', '/a', 'watching');
+    hub.publish('s', '/a', 4);
+    hub.flush();
+    expect(peers.map((p) => p.frames.map((f) => f.reads))).toEqual(peers.map(() => [4]));
   });
 
   it('forgets an article when its last peer leaves', () => {

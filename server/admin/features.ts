@@ -1,0 +1,73 @@
+import type { Server } from 'node:http';
+import { createAdaptorServer } from '@hono/node-server';
+import type { Config } from '../config.js';
+import type { Hub } from '../live/hub.js';
+import type { Store } from '../store.js';
+import { combineEvents, type ServerEvents } from '../events.js';
+import { createMetrics, type Metrics } from '../metrics.js';
+import { metricsOnlyApp } from '../routes/metrics.js';
+import { createAdmin, type Admin } from './admin.js';
+import { createLiveFeed, type LiveFeed } from './live-feed.js';
+
+/** The blogger-facing side of a server: admin access, the live feed, metrics and their private port. */
+export interface AdminFeatures {
+  admin: Admin;
+  feed: LiveFeed;
+  metrics: Metrics;
+  /** `extra` combined with the metrics' and the feed's event sinks: pass this to the core. */
+  events: ServerEvents;
+  /** Starts the METRICS_PORT listener, if configured; resolves with its port. */
+  listenMetrics(): Promise<number | undefined>;
+  /** Stops the feed's timer and the METRICS_PORT listener. */
+  close(): Promise<void>;
+}
+
+/** Options for createAdminFeatures(). */
+export interface AdminFeaturesOptions {
+  config: Pick<Config, 'adminToken' | 'metricsPort' | 'host'>;
+  store: Store;
+  /** The hub, read lazily: it is created after (and fed by) these events. */
+  hub: () => Hub;
+  /** Open WebSocket connections. */
+  connections: () => number;
+  now: () => number;
+  log: (message: string) => void;
+  /** Events the caller also wants (tests). */
+  extra: ServerEvents;
+}
+
+/** Creates admin access, the dashboard feed and metrics, wired to one event sink. */
+export function createAdminFeatures({ config, store, hub, connections, now, log, extra }: AdminFeaturesOptions): AdminFeatures {
+  const admin = createAdmin({ token: config.adminToken, root: store.root, now });
+  const feed = createLiveFeed({ store, hub, now });
+  const metrics = createMetrics({ hub, connections });
+  let metricsServer: Server | undefined;
+
+  return {
+    admin,
+    feed,
+    metrics,
+    events: combineEvents(extra, metrics.events, feed.events),
+    async listenMetrics() {
+      if (config.metricsPort === undefined) return undefined;
+      metricsServer = createAdaptorServer({ fetch: metricsOnlyApp(metrics, log).fetch }) as Server;
+      const server = metricsServer;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.metricsPort, config.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      const address = server.address();
+      return typeof address === 'object' && address !== null ? address.port : config.metricsPort;
+    },
+    async close() {
+      feed.close();
+      const server = metricsServer;
+      if (server === undefined || !server.listening) return;
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}

@@ -1,0 +1,195 @@
+import { ArticleError, normalizeArticle } from '../shared/article.js';
+import { SiteError, normalizeSite } from '../shared/site.js';
+import { isCalendarDay, type DailyRow } from './store.js';
+
+/**
+ * The export formats, as pure functions: `GET /api/export` writes them and the CLI's
+ * `export`/`import` write and read them. Nothing here touches the store or HTTP.
+ */
+
+/** Version of the JSON export below; a later release reads older versions. */
+export const EXPORT_VERSION = 1;
+
+/** The `format` field of a JSON export, so an importer can tell it from any other JSON. */
+export const EXPORT_FORMAT = 'readcounter-export';
+
+/** The CSV header row, in column order. */
+export const CSV_COLUMNS = ['site', 'article', 'day', 'reads'] as const;
+
+/** One article's total reads. */
+export interface TotalRow {
+  site: string;
+  article: string;
+  reads: number;
+}
+
+/** Everything an export holds: daily rows and per-article totals, ordered by site, article, day. */
+export interface ExportData {
+  rows: DailyRow[];
+  totals: TotalRow[];
+}
+
+/** An export file that cannot be read; the message names the line or field and what is expected. */
+export class ExportFormatError extends Error {
+  override name = 'ExportFormatError';
+}
+
+// A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
+const FORMULA_START = /^[=+\-@\t\r]/;
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/** A CSV cell: formula starts neutralised with a leading `'`, then quoted per RFC 4180 when needed. */
+export function csvCell(value: string | number): string {
+  let text = String(value);
+  if (FORMULA_START.test(text)) text = `'${text}`;
+  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** Daily rows as RFC 4180 CSV: a header, CRLF line ends, ISO `YYYY-MM-DD` days, no BOM. */
+export function toCsv(rows: Iterable<DailyRow>): string {
+  let out = `${CSV_COLUMNS.join(',')}\r\n`;
+  for (const row of rows) out += `${csvCell(row.site)},${csvCell(row.article)},${row.day},${row.reads}\r\n`;
+  return out;
+}
+
+/** An export as JSON: `{format, version, exportedAt, site, totals, rows}`; `site` is null for every site. */
+export function toJson(data: ExportData, { exportedAt, site }: { exportedAt: Date; site?: string | undefined }): string {
+  return JSON.stringify({
+    format: EXPORT_FORMAT,
+    version: EXPORT_VERSION,
+    exportedAt: exportedAt.toISOString(),
+    site: site ?? null,
+    totals: data.totals,
+    rows: data.rows,
+  });
+}
+
+/** Per-article totals as the sums of daily rows (the store keeps them equal). */
+export function totalsFromRows(rows: readonly DailyRow[]): TotalRow[] {
+  const totals = new Map<string, TotalRow>();
+  for (const row of rows) {
+    const key = `${row.site}\n${row.article}`;
+    const total = totals.get(key);
+    if (total === undefined) totals.set(key, { site: row.site, article: row.article, reads: row.reads });
+    else total.reads += row.reads;
+  }
+  return [...totals.values()];
+}
+
+/** Reads a CSV export back (totals are the sums of its rows). Throws ExportFormatError. */
+export function parseCsv(text: string): ExportData {
+  // Blank lines (a spreadsheet's trailing ones) carry nothing.
+  const records = csvRecords(text.replace(/^\uFEFF/, '')).filter(({ cells }) => cells.length > 1 || cells[0] !== '');
+  const header = records.shift()?.cells.join(',');
+  if (header !== CSV_COLUMNS.join(',')) {
+    throw new ExportFormatError(`line 1: the header must be "${CSV_COLUMNS.join(',')}", got ${preview(header ?? '')}`);
+  }
+  const rows = records.map(({ line, cells }) => {
+    if (cells.length !== CSV_COLUMNS.length) throw new ExportFormatError(`line ${line}: expected ${CSV_COLUMNS.length} cells, got ${cells.length}`);
+    const [site, article, day, reads] = cells.map(unneutralise) as [string, string, string, string];
+    return checkRow({ site, article, day, reads: /^\d+$/.test(reads) ? Number(reads) : NaN }, `line ${line}`);
+  });
+  return { rows, totals: totalsFromRows(rows) };
+}
+
+/** Reads a JSON export back. Throws ExportFormatError naming the bad field. */
+export function parseJson(text: string): ExportData {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ExportFormatError(`not JSON: ${(error as Error).message}`);
+  }
+  const doc = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  if (doc.format !== EXPORT_FORMAT) throw new ExportFormatError(`"format" must be "${EXPORT_FORMAT}": this is not a readcounter JSON export`);
+  if (doc.version !== EXPORT_VERSION) throw new ExportFormatError(`"version" ${JSON.stringify(doc.version)} is not supported; this release reads version ${EXPORT_VERSION}`);
+  if (!Array.isArray(doc.rows) || !Array.isArray(doc.totals)) throw new ExportFormatError('"rows" and "totals" must be arrays');
+  const rows = doc.rows.map((row: unknown, i) => checkRow(asRecord(row) as unknown as DailyRow, `rows[${i}]`));
+  const totals = doc.totals.map((row: unknown, i) => checkTotal(asRecord(row) as unknown as TotalRow, `totals[${i}]`));
+  return { rows, totals };
+}
+
+/** Reads either export format, told apart by its first character. Throws ExportFormatError. */
+export function parseExport(text: string): ExportData {
+  return text.trimStart().startsWith('{') ? parseJson(text) : parseCsv(text);
+}
+
+// RFC 4180 records with the line each starts on: quoted cells may hold commas, `""` and
+// line breaks; CRLF or LF line ends.
+function csvRecords(text: string): { line: number; cells: string[] }[] {
+  const records: { line: number; cells: string[] }[] = [];
+  let cells: string[] = [];
+  let cell = '';
+  let line = 1;
+  let start = 1;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (char === '"' && cell === '') {
+      const end = closingQuote(text, i + 1, line);
+      cell = text.slice(i + 1, end).replaceAll('""', '"');
+      line += cell.split('\n').length - 1;
+      i = end;
+      if (i + 1 < text.length && !',\r\n'.includes(text[i + 1]!)) throw new ExportFormatError(`line ${line}: text after a closing quote`);
+    } else if (char === ',') {
+      cells.push(cell);
+      cell = '';
+    } else if (char === '\n' || char === '\r') {
+      if (char === '\r' && text[i + 1] === '\n') i++;
+      records.push({ line: start, cells: [...cells, cell] });
+      cells = [];
+      cell = '';
+      start = ++line;
+    } else {
+      cell += char;
+    }
+  }
+  if (cell !== '' || cells.length > 0) records.push({ line: start, cells: [...cells, cell] });
+  return records;
+}
+
+function closingQuote(text: string, from: number, line: number): number {
+  for (let i = from; i < text.length; i++) {
+    if (text[i] !== '"') continue;
+    if (text[i + 1] === '"') i++;
+    else return i;
+  }
+  throw new ExportFormatError(`line ${line}: a quoted cell is never closed`);
+}
+
+// Reverses csvCell()'s neutralisation. Unambiguous: article keys start with "/" and sites
+// never contain "'", so a real value never starts with "'" followed by a formula character.
+function unneutralise(cell: string): string {
+  return cell.startsWith("'") && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell;
+}
+
+function checkRow(row: DailyRow, where: string): DailyRow {
+  const { site, article, reads } = checkTotal(row, where);
+  const day = row.day;
+  if (!isCalendarDay(day)) {
+    throw new ExportFormatError(`${where}: day must be a date as YYYY-MM-DD, got ${preview(String(day))}`);
+  }
+  return { site, article, day, reads };
+}
+
+function checkTotal(row: TotalRow, where: string): TotalRow {
+  const { site, article, reads } = row;
+  try {
+    if (normalizeSite(site) !== site) throw new SiteError(`site ${preview(String(site))} is not normalized (expected ${preview(normalizeSite(site))})`);
+    if (normalizeArticle(article) !== article) throw new ArticleError(`article ${preview(String(article))} is not normalized`);
+  } catch (error) {
+    if (error instanceof SiteError || error instanceof ArticleError) throw new ExportFormatError(`${where}: ${error.message}`);
+    throw error;
+  }
+  if (typeof reads !== 'number' || !Number.isSafeInteger(reads) || reads < 0) {
+    throw new ExportFormatError(`${where}: reads must be a whole number ≥ 0, got ${preview(String(reads))}`);
+  }
+  return { site, article, reads };
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function preview(value: string): string {
+  return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+}

@@ -1,0 +1,77 @@
+import { ApiError } from '../http/errors.js';
+import { isCalendarDay, utcDay } from '../store.js';
+
+/** The dashboard's range choices, in days ending today. */
+export const RANGE_CHOICES = [7, 30, 90] as const;
+
+/** Days shown when no range is given. @default 30 */
+export const DEFAULT_RANGE_DAYS = 30;
+
+/** Longest range one query may span: ten years of daily rows. */
+export const MAX_RANGE_DAYS = 3660;
+
+/** An inclusive range of UTC days, both ends `YYYY-MM-DD`. */
+export interface DayRange {
+  from: string;
+  to: string;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Parses a `YYYY-MM-DD` query value into a real calendar day, or a 400 `bad_date`. */
+export function parseDay(value: string, name: string): string {
+  if (!isCalendarDay(value)) {
+    throw new ApiError(400, 'bad_date', `${name} must be a UTC day as YYYY-MM-DD, e.g. ${name}=2026-01-31, got ${preview(value)}`);
+  }
+  return value;
+}
+
+/** The `days` days ending today (inclusive), in UTC. */
+export function lastDays(days: number, now: number): DayRange {
+  return { from: utcDay(now - (days - 1) * DAY_MS), to: utcDay(now) };
+}
+
+/**
+ * The range of a stats query: `from` and `to` are inclusive UTC days; either may be left
+ * out (`to` defaults to today, `from` to DEFAULT_RANGE_DAYS days before `to`).
+ */
+export function queryRange(from: string | undefined, to: string | undefined, now: number): DayRange {
+  const end = to === undefined ? utcDay(now) : parseDay(to, 'to');
+  const start = from === undefined ? addDays(end, 1 - DEFAULT_RANGE_DAYS) : parseDay(from, 'from');
+  if (start > end) throw new ApiError(400, 'bad_date', `from (${start}) must not be after to (${end})`);
+  if (dayCount({ from: start, to: end }) > MAX_RANGE_DAYS) {
+    throw new ApiError(400, 'bad_date', `a range may span at most ${MAX_RANGE_DAYS} days; ${start} to ${end} is ${dayCount({ from: start, to: end })}`);
+  }
+  return { from: start, to: end };
+}
+
+/** The `days` query of the dashboard: one of RANGE_CHOICES, or a 400. */
+export function parseRangeChoice(value: string | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_RANGE_DAYS;
+  const days = Number(value);
+  if (!(RANGE_CHOICES as readonly number[]).includes(days)) {
+    throw new ApiError(400, 'bad_range', `days must be one of ${RANGE_CHOICES.join(', ')}, got ${preview(value)}`);
+  }
+  return days;
+}
+
+/** Every day of a range, in order. */
+export function daysOf({ from, to }: DayRange): string[] {
+  const days: string[] = [];
+  for (let day = from; day <= to; day = addDays(day, 1)) days.push(day);
+  return days;
+}
+
+/** Number of days in an inclusive range. */
+export function dayCount({ from, to }: DayRange): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS) + 1;
+}
+
+/** `day` moved by `n` days. */
+export function addDays(day: string, n: number): string {
+  return utcDay(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS);
+}
+
+function preview(value: string): string {
+  return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+}

@@ -1,0 +1,125 @@
+import type { Hub } from '../live/hub.js';
+import type { Store } from '../store.js';
+import { utcDay } from '../store.js';
+import { addDays, dayCount, daysOf, type DayRange } from './range.js';
+
+/** Reads on one day. */
+export interface DayReads {
+  day: string;
+  reads: number;
+}
+
+/** One article in a site's ranking. */
+export interface ArticleStats {
+  article: string;
+  /** Reads within the range. */
+  reads: number;
+  /** Reads of all time. */
+  total: number;
+  /** Pages reading it now. */
+  live: number;
+}
+
+/** What the stats API returns and the dashboard shows, for a site or one of its articles. */
+export interface SiteStats {
+  site: string;
+  /** The article, or null for the whole site. */
+  article: string | null;
+  from: string;
+  to: string;
+  /** Reads within the range (the sum of `daily`). */
+  reads: number;
+  /** Reads of all time. */
+  total: number;
+  /** Reads on the current UTC day. */
+  today: number;
+  /** Reads on the UTC day before today. */
+  yesterday: number;
+  /** Reads in the range of the same length just before `from`, for comparison. */
+  previous: number;
+  /** Pages reading now. */
+  live: number;
+  /** One entry per day of the range, oldest first; days without reads are 0. */
+  daily: DayReads[];
+  /** The site's articles, most read in the range first (empty for an article). */
+  articles: ArticleStats[];
+}
+
+/** What siteStats() reads: the store and the hub's live figures. */
+export interface StatsSource {
+  store: Pick<Store, 'daily' | 'totals' | 'reads'>;
+  hub: Pick<Hub, 'topics' | 'live'>;
+}
+
+/** A site's (or one article's) daily series, totals and ranking over an inclusive range. */
+export function siteStats({ store, hub }: StatsSource, site: string, range: DayRange, now: number, article?: string): SiteStats {
+  const today = utcDay(now);
+  const yesterday = addDays(today, -1);
+  const previousFrom = addDays(range.from, -dayCount(range));
+  // One scan covers the range, the one before it, yesterday and today.
+  const rows = store.daily(site, previousFrom < yesterday ? previousFrom : yesterday, range.to > today ? range.to : today, article);
+  const byDay = new Map<string, number>();
+  const byArticle = new Map<string, number>();
+  let todayReads = 0;
+  let yesterdayReads = 0;
+  let previous = 0;
+  for (const row of rows) {
+    if (row.day === today) todayReads += row.reads;
+    if (row.day === yesterday) yesterdayReads += row.reads;
+    if (row.day >= previousFrom && row.day < range.from) previous += row.reads;
+    if (row.day < range.from || row.day > range.to) continue;
+    byDay.set(row.day, (byDay.get(row.day) ?? 0) + row.reads);
+    byArticle.set(row.article, (byArticle.get(row.article) ?? 0) + row.reads);
+  }
+  const daily = daysOf(range).map((day) => ({ day, reads: byDay.get(day) ?? 0 }));
+  const base = { site, from: range.from, to: range.to, reads: daily.reduce((sum, d) => sum + d.reads, 0), today: todayReads, yesterday: yesterdayReads, previous, daily };
+  if (article !== undefined) {
+    return { ...base, article, total: store.reads(site, article), live: hub.live(site, article), articles: [] };
+  }
+  const live = liveBySite(hub, site);
+  const liveTotal = live.total;
+  const articles: ArticleStats[] = [];
+  let total = 0;
+  for (const t of store.totals(site)) {
+    total += t.reads;
+    const reads = byArticle.get(t.article) ?? 0;
+    const reading = live.byArticle.get(t.article) ?? 0;
+    if (reads > 0 || reading > 0) articles.push({ article: t.article, reads, total: t.reads, live: reading });
+    live.byArticle.delete(t.article);
+  }
+  // Articles being read that have never been counted yet.
+  for (const [name, reading] of live.byArticle) articles.push({ article: name, reads: 0, total: 0, live: reading });
+  articles.sort((a, b) => b.reads - a.reads || b.live - a.live || b.total - a.total);
+  return { ...base, article: null, total, live: liveTotal, articles };
+}
+
+/** Pages reading now on a site: in all, and per article (articles with nobody reading are left out). */
+export function liveBySite(hub: Pick<Hub, 'topics'>, site: string): { total: number; byArticle: Map<string, number> } {
+  const byArticle = new Map<string, number>();
+  let total = 0;
+  for (const topic of hub.topics()) {
+    if (topic.site !== site || topic.readers === 0) continue;
+    byArticle.set(topic.article, topic.readers);
+    total += topic.readers;
+  }
+  return { total, byArticle };
+}
+
+/** A site that has reads, with its total. */
+export interface SiteSummary {
+  site: string;
+  reads: number;
+  articles: number;
+}
+
+/** Every site in the store, most read first: the dashboard's site switcher. */
+export function siteList(store: Pick<Store, 'totals'>): SiteSummary[] {
+  const sites = new Map<string, SiteSummary>();
+  for (const { site, reads } of store.totals()) {
+    const summary = sites.get(site) ?? { site, reads: 0, articles: 0 };
+    summary.reads += reads;
+    summary.articles++;
+    sites.set(site, summary);
+  }
+  return [...sites.values()].sort((a, b) => b.reads - a.reads || (a.site < b.site ? -1 : 1));
+}
