@@ -1,5 +1,5 @@
 import { ConfigError, configWarnings, loadConfig } from './config.js';
-import { StoreError } from './store.js';
+import { StoreError, isUnawaitedCommitFailure } from './store.js';
 import { startServer } from './server.js';
 
 // A clean stop commits pending reads and closes LMDB well within Fly's kill_timeout.
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   log(`listening on ${server.url} (PORT=${server.port}), data in ${config.dataDir}, dwell ${config.dwellSeconds} s`);
+  if (config.metricsPort !== undefined) log(`metrics on port ${config.metricsPort} (GET /metrics, no token: keep it private)`);
 
   let stopping = false;
   const stop = (signal: string): void => {
@@ -52,6 +53,18 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+
+  // A failed commit (disk full, read-only DATA_DIR) refuses its reads with store_unavailable and
+  // turns /healthz 503; lmdb-js's leftover rejection of it must not end the process.
+  let storeFailureLoggedAt = 0;
+  process.on('unhandledRejection', (reason) => {
+    if (!isUnawaitedCommitFailure(reason)) throw reason;
+    reason.commitError.catch((cause: unknown) => {
+      if (Date.now() - storeFailureLoggedAt < 60_000) return;
+      storeFailureLoggedAt = Date.now();
+      console.error(`readcounter: a write to DATA_DIR ${config.dataDir} failed (${(cause as Error).message}); reads are refused until it is writable again`);
+    });
+  });
 }
 
 await main();

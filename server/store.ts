@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, accessSync, constants } from 'node:fs';
+import { mkdirSync, accessSync, constants, statfsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 
@@ -8,6 +8,23 @@ export const SCHEMA_VERSION = 1;
 
 /** Name of the LMDB file inside DATA_DIR (LMDB adds `-lock` beside it). */
 export const STORE_FILE = 'readcounter.mdb';
+
+// Writes stop while less than this is free. LMDB maps its lock file into memory, so a start on
+// a full disk dies of SIGBUS; and lmdb-js 3.5 overflows a heap buffer while reporting a failed
+// page write (ENOSPC, EROFS). So the store refuses to write before LMDB would fail.
+const MIN_FREE_BYTES = 1 << 20;
+
+// After a read's commit failed, /healthz reports 503 until a read commits again or this long passes.
+const WRITE_FAILURE_MS = 60_000;
+
+/**
+ * lmdb-js rejects one internal promise per failed commit that no caller can await
+ * (kriszyp/lmdb-js#294). The failed write itself was already reported to its caller, so
+ * main.ts ignores exactly this rejection rather than letting it end the process.
+ */
+export function isUnawaitedCommitFailure(reason: unknown): reason is Error & { commitError: Promise<unknown> } {
+  return reason instanceof Error && reason.message.startsWith('Commit failed') && 'commitError' in reason;
+}
 
 /** The store could not be opened or written; the message names DATA_DIR and the cause. */
 export class StoreError extends Error {
@@ -43,6 +60,13 @@ export interface Store {
   daily(site: string, from: string, to: string, article?: string): DailyRow[];
   /** Writes a probe key: resolves true when the store is open and writable. */
   checkWritable(at: number): Promise<boolean>;
+  /**
+   * Merges exported counts in one transaction (`readcounter import`): each day becomes the
+   * larger of the stored and the imported count, totals grow by what the days gained and never
+   * stay below an imported total. Merging the same data twice changes nothing; a failed merge
+   * changes nothing.
+   */
+  mergeCounts(rows: readonly DailyRow[], totals: readonly { site: string; article: string; reads: number }[]): { daysChanged: number; readsAdded: number };
   /** Waits for pending writes, then closes LMDB. Safe to call twice. */
   close(): Promise<void>;
   /** The LMDB environment, for features that keep their own keys beside the counts. */
@@ -54,16 +78,24 @@ export function utcDay(at: number): string {
   return new Date(at).toISOString().slice(0, 10);
 }
 
+/** True for a real calendar day written `YYYY-MM-DD` (not `2026-13-01`, not `2026-02-30`). */
+export function isCalendarDay(value: unknown): value is string {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const at = Date.parse(`${value}T00:00:00Z`);
+  return !Number.isNaN(at) && utcDay(at) === value;
+}
+
 /**
  * Opens (creating if needed) the store in `dataDir`. Fails with a StoreError naming
  * DATA_DIR when the folder cannot be created or written.
  */
-export function openStore(dataDir: string): Store {
+export function openStore(dataDir: string, log: (message: string) => void = () => {}): Store {
   const dir = resolve(dataDir);
   let root: RootDatabase;
   try {
     mkdirSync(dir, { recursive: true });
-    accessSync(dir, constants.W_OK);
+    const problem = roomToWrite(dir);
+    if (problem !== undefined) throw new Error(problem);
     root = open({ path: join(dir, STORE_FILE), compression: false });
   } catch (error) {
     throw new StoreError(`DATA_DIR ${JSON.stringify(dir)} cannot be used: ${(error as Error).message}. It must be a writable folder.`);
@@ -81,16 +113,28 @@ export function openStore(dataDir: string): Store {
     throw error;
   }
   let closing: Promise<void> | undefined;
+  let writeFailedAt: number | undefined;
+  let refusalLoggedAt = -Infinity;
+  const refuseWrite = (problem: string, at: number): Promise<never> => {
+    writeFailedAt = at;
+    if (performance.now() - refusalLoggedAt > WRITE_FAILURE_MS) {
+      refusalLoggedAt = performance.now();
+      log(`DATA_DIR ${JSON.stringify(dir)} cannot be written: ${problem}. Reads are refused (store_unavailable) and /healthz is 503 until it can.`);
+    }
+    return Promise.reject(new StoreError(`DATA_DIR ${JSON.stringify(dir)} cannot be written: ${problem}`));
+  };
 
   return {
     root,
     increment(site, article, at, seenKey) {
       const day = utcDay(at);
+      const problem = roomToWrite(dir);
+      if (problem !== undefined) return refuseWrite(problem, at);
       // One transaction per read, batched by lmdb-js with every other write of the same
       // event turn into a single commit; the callback runs inside the write lock, so the
       // get-then-put cannot race another increment, and two tabs of one reader cannot both
       // pass the seen check.
-      return root.transaction(() => {
+      const write = root.transaction(() => {
         if (seenKey !== undefined) {
           const key = `${day}|${seenKey}`;
           if (seen.get(key) !== undefined) return undefined;
@@ -101,11 +145,22 @@ export function openStore(dataDir: string): Store {
         days.put([site, article, day], (days.get([site, article, day]) ?? 0) + 1);
         return total;
       });
+      write.then(
+        () => void (writeFailedAt = undefined),
+        (error: { commitError?: Promise<unknown> }) => {
+          writeFailedAt = at;
+          // The cause (ENOSPC, EROFS) rides on a second promise that would otherwise go unhandled.
+          error.commitError?.catch(() => {});
+        },
+      );
+      return write;
     },
     reads: (site, article) => totals.get([site, article]) ?? 0,
     daySecret(day) {
       const found = secrets.get(day);
       if (found !== undefined) return found;
+      const problem = roomToWrite(dir);
+      if (problem !== undefined) throw new StoreError(`DATA_DIR ${JSON.stringify(dir)} cannot be written: ${problem}`);
       const secret = randomBytes(32);
       root.transactionSync(() => {
         for (const other of secrets.getKeys()) if (other !== day) secrets.remove(other);
@@ -134,10 +189,36 @@ export function openStore(dataDir: string): Store {
       }
       return rows;
     },
+    mergeCounts(rows, imported) {
+      const problem = roomToWrite(dir);
+      if (problem !== undefined) throw new StoreError(`DATA_DIR ${JSON.stringify(dir)} cannot be written: ${problem}`);
+      return root.transactionSync(() => {
+        let daysChanged = 0;
+        let readsAdded = 0;
+        for (const { site, article, day, reads } of rows) {
+          const stored = days.get([site, article, day]) ?? 0;
+          if (reads <= stored) continue;
+          days.put([site, article, day], reads);
+          totals.put([site, article], (totals.get([site, article]) ?? 0) + reads - stored);
+          daysChanged++;
+          readsAdded += reads - stored;
+        }
+        for (const { site, article, reads } of imported) {
+          const stored = totals.get([site, article]) ?? 0;
+          if (reads <= stored) continue;
+          totals.put([site, article], reads);
+          readsAdded += reads - stored;
+        }
+        return { daysChanged, readsAdded };
+      });
+    },
     async checkWritable(at) {
+      if (writeFailedAt !== undefined && at - writeFailedAt < WRITE_FAILURE_MS) return false;
+      if (roomToWrite(dir) !== undefined) return false;
       try {
         return await meta.put('healthCheckedAt', at);
-      } catch {
+      } catch (error) {
+        (error as { commitError?: Promise<unknown> }).commitError?.catch(() => {});
         return false;
       }
     },
@@ -149,6 +230,18 @@ export function openStore(dataDir: string): Store {
       return closing;
     },
   };
+}
+
+/** Why DATA_DIR cannot take a write now (read-only, nearly full), or undefined when it can. */
+function roomToWrite(dir: string): string | undefined {
+  try {
+    accessSync(dir, constants.W_OK);
+    const { bavail, bsize } = statfsSync(dir);
+    if (bavail * bsize >= MIN_FREE_BYTES) return undefined;
+    return `the disk is full (${Math.floor((bavail * bsize) / 1024)} KB free, at least ${MIN_FREE_BYTES / 1024} KB needed); free some space or grow the volume`;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 function migrate(meta: Database<unknown, string>, dir: string): void {

@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { createConnection, createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { StoreError } from './store.js';
+
+/** Name of the lock socket inside DATA_DIR while a server runs there. */
+export const LOCK_SOCKET = 'readcounter.sock';
+
+// Unix socket paths are cut at 107 bytes by the kernel; longer DATA_DIRs use a socket in the
+// temp folder named by a hash of the folder, which the server and the CLI compute alike.
+const MAX_SOCKET_PATH = 100;
+
+/** A held lock on DATA_DIR; release() frees it (the kernel frees it too if the process dies). */
+export interface DataLock {
+  release(): Promise<void>;
+}
+
+/** Where the lock socket of `dataDir` lives. */
+export function lockSocketPath(dataDir: string): string {
+  const dir = resolve(dataDir);
+  const inside = join(dir, LOCK_SOCKET);
+  if (Buffer.byteLength(inside) <= MAX_SOCKET_PATH) return inside;
+  return join(tmpdir(), `readcounter-${createHash('sha256').update(dir).digest('hex').slice(0, 16)}.sock`);
+}
+
+/**
+ * True when a server holds `dataDir`: its lock socket accepts a connection. A socket file
+ * left by a killed server refuses connections, so a crash never leaves DATA_DIR locked.
+ */
+export function isDataDirLocked(dataDir: string): Promise<boolean> {
+  return new Promise((resolvePromise) => {
+    const socket = createConnection(lockSocketPath(dataDir));
+    socket.once('connect', () => {
+      socket.destroy();
+      resolvePromise(true);
+    });
+    socket.once('error', () => resolvePromise(false));
+  });
+}
+
+/**
+ * Takes DATA_DIR for this server by listening on its lock socket, so a second server (or a
+ * `readcounter restore`) on the same folder is refused while this one runs. Fails with a
+ * StoreError naming DATA_DIR.
+ */
+export async function acquireDataLock(dataDir: string): Promise<DataLock> {
+  const dir = resolve(dataDir);
+  const path = lockSocketPath(dir);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new StoreError(`DATA_DIR ${JSON.stringify(dir)} cannot be used: ${(error as Error).message}. It must be a writable folder.`);
+  }
+  const inUse = new StoreError(`DATA_DIR ${JSON.stringify(dir)} is in use by another readcounter server (${path} answers). Stop that server first, or give this one its own DATA_DIR.`);
+  if (await isDataDirLocked(dir)) throw inUse;
+  const server = createServer((socket) => socket.end());
+  try {
+    // Nobody answers: any socket file there was left by a process that died.
+    rmSync(path, { force: true });
+    await listen(server, path);
+  } catch (error) {
+    // Another server started in the same instant and bound the socket first.
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw inUse;
+    throw new StoreError(`DATA_DIR ${JSON.stringify(dir)} cannot be used: ${(error as Error).message}. It must be a writable folder.`);
+  }
+  // The lock must never keep a stopping process alive.
+  server.unref();
+  let released: Promise<void> | undefined;
+  return {
+    release() {
+      released ??= new Promise<void>((done) => server.close(() => done())).then(() => rmSync(path, { force: true }));
+      return released;
+    },
+  };
+}
+
+function listen(server: Server, path: string): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => {
+      server.off('error', reject);
+      resolvePromise();
+    });
+  });
+}
