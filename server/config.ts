@@ -148,6 +148,9 @@ export function loadConfig(env: Record<string, string | undefined> = {}, argv: s
     const raw = typeof flag === 'string' ? flag : (env[setting.env] ?? setting.fallback ?? '');
     config[setting.key] = setting.parse(raw, setting.env);
   }
+  if (config.metricsPort !== undefined && config.metricsPort === config.port) {
+    throw new ConfigError(`METRICS_PORT must differ from PORT, got ${String(config.port)} for both; try METRICS_PORT=9091`);
+  }
   return config as unknown as Config;
 }
 
@@ -156,6 +159,9 @@ export function configWarnings(config: Config): string[] {
   const warnings: string[] = [];
   if (config.allowedSites.length === 0) {
     warnings.push('ALLOWED_ORIGINS is empty: pages from any origin may connect and count. Set it to your blog, e.g. ALLOWED_ORIGINS=https://blog.example.com');
+  }
+  if (config.adminToken === undefined) {
+    warnings.push('ADMIN_TOKEN is not set: the dashboard, /api/stats, /api/export and /metrics on the main port are off (404). Turn them on with ADMIN_TOKEN=$(openssl rand -hex 32)');
   }
   if (config.dwellSeconds === 0) warnings.push('DWELL_SECONDS=0 counts every page view at once: use it only for benchmarks');
   return warnings;

@@ -53,8 +53,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, ['--prot=1'])).toThrow(/--prot.*Known flags: --port/);
   });
 
-  it('warns about an open origin list and a zero dwell time', () => {
-    expect(configWarnings(loadConfig({ DWELL_SECONDS: '0' })).join('\n')).toMatch(/ALLOWED_ORIGINS is empty[\s\S]*DWELL_SECONDS=0/);
-    expect(configWarnings(loadConfig({ ALLOWED_ORIGINS: 'https://a.example' }))).toEqual([]);
+  it('warns about an open origin list, no admin token and a zero dwell time', () => {
+    expect(configWarnings(loadConfig({ DWELL_SECONDS: '0' })).join('\n')).toMatch(/ALLOWED_ORIGINS is empty[\s\S]*ADMIN_TOKEN is not set[\s\S]*DWELL_SECONDS=0/);
+    expect(configWarnings(loadConfig({ ALLOWED_ORIGINS: 'https://a.example', ADMIN_TOKEN: 'x'.repeat(16) }))).toEqual([]);
+  });
+
+  it('refuses a METRICS_PORT equal to PORT', () => {
+    expect(() => loadConfig({ PORT: '9000', METRICS_PORT: '9000' })).toThrow('METRICS_PORT must differ from PORT, got 9000 for both');
   });
 });

@@ -61,7 +61,7 @@ describe('bots on /ws', () => {
 });
 
 describe('Do Not Track and Global Privacy Control on the upgrade', () => {
-  it.each([{ dnt: '1' }, { 'sec-gpc': '1' }])('shows %j the count but never counts it', async (headers) => {
+  it.each<Record<string, string>>([{ dnt: '1' }, { 'sec-gpc': '1' }])('shows %j the count but never counts it', async (headers) => {
     const server = await startTestServer();
     const page = await connect(server.wsUrl, { headers });
     page.send({ type: 'subscribe', article: '/a', mode: 'reading' });
