@@ -1,12 +1,4 @@
-const PLOT_HEIGHT = 100;
-
-/** Same rounding as the server's chart (server/routes/dashboard-chart.tsx): 1, 2, 2.5, 5 × 10ⁿ, at least 4. */
-export function niceMax(max: number): number {
-  if (max <= 4) return 4;
-  const power = 10 ** Math.floor(Math.log10(max));
-  for (const step of [1, 2, 2.5, 5, 10]) if (step * power >= max) return step * power;
-  return 10 * power;
-}
+import { PLOT_HEIGHT, niceMax } from '../../shared/chart-scale.js';
 
 /** Adds one read to a day's bar, rescaling the chart when it outgrows the axis. */
 export function addToBar(day: string): void {

@@ -1,18 +1,5 @@
 import type { DayReads } from '../stats/site-stats.js';
-
-/** Height of the chart's drawing, in viewBox units; width is 10 units per day. */
-const PLOT_HEIGHT = 100;
-
-/**
- * The smallest "nice" axis top at or above `max` (1, 2, 2.5 or 5 times a power of ten), so
- * the gridline labels read as round numbers. Also used by the live script when it rescales.
- */
-export function niceMax(max: number): number {
-  if (max <= 4) return 4;
-  const power = 10 ** Math.floor(Math.log10(max));
-  for (const step of [1, 2, 2.5, 5, 10]) if (step * power >= max) return step * power;
-  return 10 * power;
-}
+import { PLOT_HEIGHT, niceMax } from '../../shared/chart-scale.js';
 
 /** "Jan 5": a UTC day as the axis and tooltips show it. */
 export function shortDay(day: string): string {
