@@ -135,6 +135,8 @@ export function createHub(options: HubOptions): Hub {
     const due = dirty;
     dirty = [];
     let waitMs = Infinity;
+    // Work that may go on at the next turn: a pass under way, or one the budget held back.
+    let more = false;
     const at = now();
     for (const topic of due) {
       if (topic.peers.size === 0) {
@@ -148,6 +150,7 @@ export function createHub(options: HubOptions): Hub {
         if (wait > 0 || budget <= 0) {
           dirty.push(topic);
           if (wait > 0) waitMs = Math.min(waitMs, wait);
+          else more = true;
           continue;
         }
         topic.lastBroadcastAt = at;
@@ -156,10 +159,13 @@ export function createHub(options: HubOptions): Hub {
         stats.broadcasts++;
       }
       budget = step(topic, pass, budget);
-      if (passes.has(topic)) dirty.push(topic);
+      if (passes.has(topic)) {
+        dirty.push(topic);
+        more = true;
+      }
     }
-    if (dirty.length > 0 && waitMs === Infinity) turn ??= setImmediate(flush, framesPerTurn);
-    else if (waitMs !== Infinity && delayedFlush === undefined) {
+    if (more) turn ??= setImmediate(flush, framesPerTurn);
+    if (waitMs !== Infinity && delayedFlush === undefined) {
       delayedFlush = setTimeout(() => {
         delayedFlush = undefined;
         flush(framesPerTurn);

@@ -208,6 +208,21 @@ describe('createHub', () => {
     expect(peers.every((p) => p.frames.length === 1)).toBe(true);
   });
 
+  it('keeps a broadcast under way moving while another article waits out the minimum interval', async () => {
+    hub = createHub({ loadReads: () => 0, framesPerTurn: 1, minIntervalMs: 1000, now: () => 0 });
+    const waiting = fakePeer();
+    hub.subscribe(waiting, 's', '/b', 'watching');
+    hub.publish('s', '/b', 1);
+    await nextTurn();
+    hub.publish('s', '/b', 2);
+    const peers = [0, 1, 2].map(() => fakePeer());
+    for (const peer of peers) hub.subscribe(peer, 's', '/a', 'watching');
+    hub.publish('s', '/a', 1);
+    for (let i = 0; i < 4; i++) await nextTurn();
+    expect(peers.map((p) => p.frames.length)).toEqual([1, 1, 1]);
+    expect(waiting.frames.map((f) => f.reads)).toEqual([1]);
+  });
+
   it('finishes every broadcast synchronously on flush(), for shutdown', () => {
     hub = createHub({ loadReads: () => 0, framesPerTurn: 2, minIntervalMs: 60_000 });
     const peers = Array.from({ length: 9 }, () => fakePeer());

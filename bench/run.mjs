@@ -1,0 +1,149 @@
+// `npm run bench`: readcounter against a bare-ws broadcast loop, side by side, on this machine.
+// Never part of `npm test`. See docs/benchmarks.md for what each figure means.
+//
+//   npm run bench                          default run, < ~5 minutes
+//   npm run bench -- --full                longer phases, steady rates at every watcher count
+//   npm run bench -- --quick               a small smoke run for development (no chart)
+//   npm run bench -- --watchers=2000,10000 --only=hot,idle --profile
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { hotArticle, idleMemory, ingest, longTail } from './lib/scenarios.mjs';
+import { renderMarkdown, renderTable } from './lib/report.mjs';
+import { renderChart } from './lib/chart.mjs';
+
+const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
+const CHART = fileURLToPath(new URL('../docs/bench-chart.svg', import.meta.url));
+/** The whole run stops itself after this long, whatever happens. */
+const RUN_LIMIT_MS = 30 * 60_000;
+
+const { values: flags } = parseArgs({
+  options: {
+    full: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+    watchers: { type: 'string' },
+    only: { type: 'string' },
+    servers: { type: 'string', default: 'baseline,readcounter' },
+    profile: { type: 'boolean', default: false },
+    chart: { type: 'boolean' },
+    phases: { type: 'string' },
+    readers: { type: 'string' },
+  },
+});
+
+const plan = makePlan(flags);
+const log = (/** @type {string} */ line) => console.log(line);
+const watchdog = setTimeout(() => {
+  console.error(`bench: still running after ${RUN_LIMIT_MS / 60_000} minutes; stopping`);
+  process.exit(3);
+}, RUN_LIMIT_MS);
+watchdog.unref();
+
+/** What to run: the default, --full or --quick, narrowed by --watchers and --only. */
+function makePlan(f) {
+  const size = f.quick ? 'quick' : f.full ? 'full' : 'default';
+  const watchers = f.watchers?.split(',').map(Number) ?? (size === 'quick' ? [500, 2000] : [2_000, 10_000, 19_000]);
+  const burst = size === 'quick' ? 2_000 : 10_000;
+  const steadyMs = size === 'full' ? 5_000 : size === 'quick' ? 2_000 : 3_000;
+  return {
+    size,
+    only: new Set((f.only ?? 'idle,hot,tail,ingest').split(',')),
+    servers: /** @type {Array<'baseline' | 'readcounter'>} */ (f.servers.split(',')),
+    // 10k (and 2k, 19k) idle figures come from the hot-article runs' setup.
+    idle: size === 'quick' ? [] : ['max'],
+    hot: watchers.map((w) => ({
+      watchers: w,
+      readerPool: f.readers === undefined ? undefined : Number(f.readers),
+      phases: /** @type {Array<{ name: string, repeat?: number, load: object }>} */ ([
+
+        // One read at a time, three times: the fan-out floor at this watcher count.
+        { name: 'single', repeat: 3, load: { count: 1, settleMs: 10_000, leadMs: 300, pauseMs: 300 } },
+        // Steady rates everywhere in --full; by default where the targets are set, and below.
+        ...(size === 'full' || w <= 10_000 || f.watchers !== undefined
+          ? [
+              { name: 'steady 100/s', load: { rate: 100, durationMs: steadyMs, settleMs: 4_000, pauseMs: 300 } },
+              { name: 'steady 1000/s', load: { rate: 1_000, durationMs: steadyMs, settleMs: 4_000, pauseMs: 300 } },
+            ]
+          : []),
+        { name: `burst ${burst / 1000}k`, load: { count: burst, settleMs: 8_000, pauseMs: 300 } },
+      ]).filter((p) => f.phases === undefined || f.phases.split(',').some((name) => p.name.startsWith(name))),
+    })),
+    tail: size === 'quick' ? { articles: 100, perArticle: 10, rate: 200, durationMs: 2_000 } : { articles: 1_000, perArticle: 10, rate: 1_000, durationMs: steadyMs },
+    ingest: size === 'quick' ? { readers: 500, perReader: 100, durationMs: 2_000 } : { readers: 2_000, perReader: size === 'full' ? 200 : 50, durationMs: size === 'full' ? 8_000 : 3_000 },
+    chart: f.chart ?? size !== 'quick',
+  };
+}
+
+async function main() {
+  const started = Date.now();
+  const machine = { nproc: cpus().length, cpu: cpus()[0]?.model, memoryGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, loadAverageAtStart: loadavg() };
+  log(`readcounter bench (${plan.size}): ${machine.nproc} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  // Other work on this machine skews every figure: sample the load average while we run.
+  const load = /** @type {number[]} */ ([]);
+  const sampler = setInterval(() => load.push(loadavg()[0]), 5_000);
+  sampler.unref();
+  const profileDir = flags.profile ? `${RESULTS}profiles` : undefined;
+  if (profileDir !== undefined) mkdirSync(profileDir, { recursive: true });
+  /** @type {Record<string, any>} */
+  const results = { machine, plan, startedAt: new Date(started).toISOString(), idle: [], hot: [], tail: undefined, ingest: [] };
+
+  // Baseline and readcounter alternate within each scenario, so background load hits both.
+  const both = async (/** @type {(kind: 'baseline' | 'readcounter') => Promise<any>} */ run) => {
+    const out = /** @type {Record<string, any>} */ ({});
+    for (const kind of plan.servers) out[kind] = await run(kind);
+    return out;
+  };
+  if (plan.only.has('idle')) {
+    for (const count of plan.idle) {
+      log(`idle memory, ${count} watchers`);
+      results.idle.push({ count, ...(await both((kind) => idleMemory(kind, { count, log }))) });
+    }
+  }
+  if (plan.only.has('hot')) {
+    for (const hot of plan.hot) {
+      log(`hot article, ${hot.watchers} watchers`);
+      results.hot.push({ watchers: hot.watchers, ...(await both((kind) => hotArticle(kind, { ...hot, log, profileDir: kind === 'readcounter' ? profileDir : undefined }))) });
+    }
+  }
+  if (plan.only.has('tail')) {
+    log(`long tail, ${plan.tail.articles} articles × ${plan.tail.perArticle} watchers, ${plan.tail.rate} random reads/s`);
+    results.tail = await both((kind) => longTail(kind, { ...plan.tail, log }));
+  }
+  if (plan.only.has('ingest')) {
+    for (const dedupe of ['off', 'daily']) {
+      log(`ingest, ${plan.ingest.readers} connections, DEDUPE=${dedupe}`);
+      const kinds = dedupe === 'off' ? plan.servers : plan.servers.filter((k) => k === 'readcounter');
+      const out = /** @type {Record<string, any>} */ ({ dedupe });
+      for (const kind of kinds) out[kind] = await ingest(kind, { ...plan.ingest, env: { DEDUPE: dedupe }, log, profileDir: kind === 'readcounter' ? profileDir : undefined });
+      results.ingest.push(out);
+    }
+  }
+  results.seconds = (Date.now() - started) / 1000;
+  results.machine.loadAverageAtEnd = loadavg();
+  clearInterval(sampler);
+  results.machine.loadAverageDuringRun = load.length > 0 ? { min: Math.min(...load), mean: load.reduce((a, b) => a + b, 0) / load.length, max: Math.max(...load) } : undefined;
+
+  mkdirSync(RESULTS, { recursive: true });
+  const file = `${RESULTS}${results.startedAt.replaceAll(':', '-')}.json`;
+  writeFileSync(file, JSON.stringify(results, null, 2));
+  writeFileSync(`${RESULTS}latest.json`, JSON.stringify(results, null, 2));
+  writeFileSync(`${RESULTS}latest.md`, `${renderMarkdown(results)}\n`);
+  log('');
+  log(renderTable(results));
+  const during = results.machine.loadAverageDuringRun;
+  if (during !== undefined) log(`\nbackground: 1-minute load average ${during.min.toFixed(1)}–${during.max.toFixed(1)} (mean ${during.mean.toFixed(1)}) on ${machine.nproc} cores during the run`);
+  log(`JSON: ${file} (${results.seconds.toFixed(0)} s)`);
+  if (plan.chart && results.hot.length > 0) {
+    writeFileSync(CHART, renderChart(results));
+    log(`chart: ${CHART}`);
+  }
+}
+
+try {
+  await main();
+  process.exit(0);
+} catch (error) {
+  console.error(error);
+  process.exit(1);
+}
