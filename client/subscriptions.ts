@@ -100,7 +100,7 @@ export function createSubscriptions(url: string): Watch {
       if (message.type === 'count') return show(entry, message.reads, message.live);
       if (message.type === 'counted') {
         entry.read = DONE;
-        show(entry, message.reads, entry.live);
+        show(entry, message.reads, message.live);
         return entry.watchers.forEach((w) => w.counts && w.counted(message.reads));
       }
       if (entry.read !== SENT) return;

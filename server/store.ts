@@ -1,18 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, accessSync, constants, statfsSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
+import { createRoomCheck } from './disk-room.js';
 
 /** Version of the key layout below; a later release migrates from it on open. */
 export const SCHEMA_VERSION = 1;
 
+const DAY_MS = 86_400_000;
+
 /** Name of the LMDB file inside DATA_DIR (LMDB adds `-lock` beside it). */
 export const STORE_FILE = 'readcounter.mdb';
-
-// Writes stop while less than this is free. LMDB maps its lock file into memory, so a start on
-// a full disk dies of SIGBUS; and lmdb-js 3.5 overflows a heap buffer while reporting a failed
-// page write (ENOSPC, EROFS). So the store refuses to write before LMDB would fail.
-const MIN_FREE_BYTES = 1 << 20;
 
 // After a read's commit failed, /healthz reports 503 until a read commits again or this long passes.
 const WRITE_FAILURE_MS = 60_000;
@@ -91,10 +89,11 @@ export function isCalendarDay(value: unknown): value is string {
  */
 export function openStore(dataDir: string, log: (message: string) => void = () => {}): Store {
   const dir = resolve(dataDir);
+  const roomToWrite = createRoomCheck(dir);
   let root: RootDatabase;
   try {
     mkdirSync(dir, { recursive: true });
-    const problem = roomToWrite(dir);
+    const problem = roomToWrite();
     if (problem !== undefined) throw new Error(problem);
     root = open({ path: join(dir, STORE_FILE), compression: false });
   } catch (error) {
@@ -113,6 +112,18 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
     throw error;
   }
   let closing: Promise<void> | undefined;
+  // utcDay() builds a Date and a string; every read of the same day can share one.
+  let dayStart = 0;
+  let dayEnd = -1;
+  let dayName = '';
+  const dayOf = (at: number): string => {
+    if (at < dayStart || at >= dayEnd) {
+      dayStart = at - (at % DAY_MS);
+      dayEnd = dayStart + DAY_MS;
+      dayName = utcDay(at);
+    }
+    return dayName;
+  };
   let writeFailedAt: number | undefined;
   let refusalLoggedAt = -Infinity;
   const refuseWrite = (problem: string, at: number): Promise<never> => {
@@ -127,8 +138,8 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
   return {
     root,
     increment(site, article, at, seenKey) {
-      const day = utcDay(at);
-      const problem = roomToWrite(dir);
+      const day = dayOf(at);
+      const problem = roomToWrite();
       if (problem !== undefined) return refuseWrite(problem, at);
       // One transaction per read, batched by lmdb-js with every other write of the same
       // event turn into a single commit; the callback runs inside the write lock, so the
@@ -159,7 +170,7 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
     daySecret(day) {
       const found = secrets.get(day);
       if (found !== undefined) return found;
-      const problem = roomToWrite(dir);
+      const problem = roomToWrite();
       if (problem !== undefined) throw new StoreError(`DATA_DIR ${JSON.stringify(dir)} cannot be written: ${problem}`);
       const secret = randomBytes(32);
       root.transactionSync(() => {
@@ -190,7 +201,7 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
       return rows;
     },
     mergeCounts(rows, imported) {
-      const problem = roomToWrite(dir);
+      const problem = roomToWrite();
       if (problem !== undefined) throw new StoreError(`DATA_DIR ${JSON.stringify(dir)} cannot be written: ${problem}`);
       return root.transactionSync(() => {
         let daysChanged = 0;
@@ -214,7 +225,7 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
     },
     async checkWritable(at) {
       if (writeFailedAt !== undefined && at - writeFailedAt < WRITE_FAILURE_MS) return false;
-      if (roomToWrite(dir) !== undefined) return false;
+      if (roomToWrite() !== undefined) return false;
       try {
         return await meta.put('healthCheckedAt', at);
       } catch (error) {
@@ -230,18 +241,6 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
       return closing;
     },
   };
-}
-
-/** Why DATA_DIR cannot take a write now (read-only, nearly full), or undefined when it can. */
-function roomToWrite(dir: string): string | undefined {
-  try {
-    accessSync(dir, constants.W_OK);
-    const { bavail, bsize } = statfsSync(dir);
-    if (bavail * bsize >= MIN_FREE_BYTES) return undefined;
-    return `the disk is full (${Math.floor((bavail * bsize) / 1024)} KB free, at least ${MIN_FREE_BYTES / 1024} KB needed); free some space or grow the volume`;
-  } catch (error) {
-    return (error as Error).message;
-  }
 }
 
 function migrate(meta: Database<unknown, string>, dir: string): void {

@@ -50,7 +50,7 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export type ServerMessage =
   | { type: 'hello'; version: number; dwellSeconds: number }
   | { type: 'count'; article: string; reads: number; live: number }
-  | { type: 'counted'; article: string; reads: number }
+  | { type: 'counted'; article: string; reads: number; live: number }
   | { type: 'error'; code: ErrorCode; message: string; article?: string; retryAfterMs?: number };
 
 /** Frames only an admin connection that sent `watch-site` receives (the dashboard's live feed). */

@@ -165,7 +165,11 @@ export class Connection implements Peer {
     sub!.counted = true;
     try {
       const reads = await this.#ctx.reads.record(this.site, article, this.reader);
-      this.#reply({ type: 'counted', article, reads });
+      // The reply carries the whole state, so the broadcast of this very read can skip this
+      // page: one frame per read to its reader instead of two.
+      const { topic } = sub!;
+      this.#reply({ type: 'counted', article, reads: Math.max(reads, topic.reads), live: topic.readers });
+      this.#ctx.hub.markSent(this, topic);
     } catch (error) {
       sub!.counted = false;
       // Never rethrow: this runs detached from the socket's event, and input must not crash the server.

@@ -69,6 +69,8 @@ export interface Hub {
   publish(site: string, article: string, reads: number): void;
   /** Pages reading an article now. */
   live(site: string, article: string): number;
+  /** Records that `peer` was just sent the topic's current state itself; the next pass skips it. */
+  markSent(peer: Peer, topic: Topic): void;
   /** Every topic with at least one peer. */
   topics(): IterableIterator<Topic>;
   /** Sends what is pending now, synchronously (used at shutdown). */
@@ -262,6 +264,9 @@ export function createHub(options: HubOptions): Hub {
       changed(topic);
     },
     live: (site, article) => topics.get(topicKey(site, article))?.readers ?? 0,
+    markSent(peer, topic) {
+      if (topic.peers.has(peer)) topic.peers.set(peer, topic.version);
+    },
     topics: () => topics.values(),
     flush() {
       // Every pass to its end, however many peers: shutdown must not leave a page behind.

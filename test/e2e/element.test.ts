@@ -124,13 +124,15 @@ describe('<read-counter>', { timeout: 20_000 }, () => {
     const { page, fake } = await openWithFakeServer(article, {
       reply: (m, f) => {
         if (m.type === 'subscribe') f.send({ type: 'count', article, reads: 41, live: 1 });
-        if (m.type === 'read') f.send({ type: 'counted', article, reads: 42 });
+        if (m.type === 'read') f.send({ type: 'counted', article, reads: 42, live: 3 });
       },
     });
     await waitForCount(page, 41);
     await page.clock.runFor(10_500);
     await waitForCount(page, 42);
     expect((await eventsOf(page)).at(-1)).toEqual({ type: 'read-counter-counted', id: 'c1', detail: { reads: 42 } });
+    // `counted` carries the whole state: the live figure is taken from it too.
+    expect(await page.evaluate(() => (document.querySelector('read-counter') as HTMLElement & { count: number | null }).count)).toBe(42);
   });
 
   it('formats with the page language, compactly when large, with the exact count in the title', async () => {

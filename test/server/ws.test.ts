@@ -48,12 +48,29 @@ describe('GET /ws', () => {
     page.send({ type: 'read', article: '/a' });
     page.send({ type: 'read', article: '/a' });
     expect(await page.next('error')).toMatchObject({ code: 'already_counted', article: '/a' });
-    expect(await page.next('counted')).toEqual({ type: 'counted', article: '/a', reads: 1 });
+    expect(await page.next('counted')).toEqual({ type: 'counted', article: '/a', reads: 1, live: 1 });
     server.clock.advance(DWELL_MS);
     page.send({ type: 'read', article: '/a' });
     expect(await page.next('error')).toMatchObject({ code: 'already_counted' });
     expect(await reads(server, '/a')).toBe(1);
     await page.close();
+  });
+
+  it('sends the reader its own read once, as counted, and the broadcast only to the others', async () => {
+    const reader = await connect(server.wsUrl);
+    const watcher = await connect(server.wsUrl);
+    watcher.send({ type: 'subscribe', article: '/a', mode: 'watching' });
+    await watcher.next('count');
+    reader.send({ type: 'subscribe', article: '/a', mode: 'reading' });
+    await reader.next('count');
+    await watcher.nextWhere((m) => m.type === 'count' && m.live === 1);
+    server.clock.advance(DWELL_MS);
+    reader.send({ type: 'read', article: '/a' });
+    expect(await reader.next('counted')).toEqual({ type: 'counted', article: '/a', reads: 1, live: 1 });
+    expect(await watcher.nextWhere((m) => m.type === 'count' && m.reads === 1)).toMatchObject({ live: 1 });
+    await settle(reader);
+    expect(reader.received.filter((m) => m.type === 'count' && m.reads === 1)).toEqual([]);
+    await Promise.all([reader.close(), watcher.close()]);
   });
 
   it('refuses reads for articles not subscribed, or only watched', async () => {

@@ -240,4 +240,20 @@ describe('createHub', () => {
     expect([...hub.topics()]).toEqual([]);
     expect(hub.live('s', '/a')).toBe(0);
   });
+
+  it('skips a peer marked as already sent the current state', async () => {
+    hub = createHub({ loadReads: () => 0 });
+    const reader = fakePeer();
+    const watcher = fakePeer();
+    const topic = hub.subscribe(reader, 's', '/a', 'watching');
+    hub.subscribe(watcher, 's', '/a', 'watching');
+    hub.publish('s', '/a', 1);
+    hub.markSent(reader, topic);
+    await nextTurn();
+    expect(reader.frames).toEqual([]);
+    expect(watcher.frames.map((f) => f.reads)).toEqual([1]);
+    hub.publish('s', '/a', 2);
+    await nextTurn();
+    expect(reader.frames.map((f) => f.reads)).toEqual([2]);
+  });
 });
