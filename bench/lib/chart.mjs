@@ -117,7 +117,8 @@ export function renderChart(results) {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="system-ui, sans-serif">
 <style>.title{font-size:14px;font-weight:600}.tick{font-size:11px;fill:#333}.grid{stroke:#e5e5e5}.axis{stroke:#333}</style>
 <rect width="100%" height="100%" fill="white"/>
-<text x="${PANEL.left}" y="22" class="title">readcounter (solid) vs bare ws (dashed), hot article — ${esc(when)}; hollow = cut off by the window, true p99 higher</text>
+<text x="${PANEL.left}" y="22" class="title">readcounter (solid) vs bare ws (dashed), hot article — ${esc(when)}</text>
+<text x="${PANEL.left + 4 * 150}" y="${HEIGHT - 14}" class="tick">hollow = cut off by the window: true p99 higher</text>
 ${panel({ x0: PANEL.left, title: 'read → receipt latency, p99 (ms, log)', unit: 'ms', log: true, series: latency, maxX, hollow: true })}
 ${panel({ x0: PANEL.left + PANEL.width + PANEL.gap, title: 'fan-out: frames delivered per second while sending', unit: 'frames/s', log: false, series: throughput, maxX, hollow: false })}
 ${legend}
