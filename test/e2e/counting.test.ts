@@ -1,11 +1,11 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { startBlog, type TestBlog } from './blog.js';
+import type { TestServer } from '../helpers/server.js';
+import type { TestBlog } from './blog.js';
+import { startE2E, type E2E } from './fixture.js';
 import {
   countOf,
   eventsOf,
-  launchBrowser,
   newContext,
   recordEvents,
   recordSockets,
@@ -20,16 +20,14 @@ let blog: TestBlog;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
+let e2e: E2E | undefined;
+
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-  blog = await startBlog(server.url);
+  e2e = await startE2E();
+  ({ server, browser, blog } = e2e);
 }, 30_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await blog?.close();
-  await server?.close();
-});
+afterAll(() => e2e?.close());
 
 /** A reader: a fresh context with the fake clock and event recording, and one page. */
 async function reader(init?: () => void): Promise<{ page: Page; sockets: SocketLog }> {

@@ -1,27 +1,24 @@
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientMessage, ServerMessage } from '../../shared/protocol.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { startBlog, type TestBlog } from './blog.js';
-import { countOf, eventsOf, launchBrowser, newContext, recordEvents, setHidden, shownText, waitForCount } from './browser.js';
+import type { TestBlog } from './blog.js';
+import { startE2E, type E2E } from './fixture.js';
+import { countOf, eventsOf, newContext, recordEvents, setHidden, shownText, waitForCount } from './browser.js';
 
 // The element against a scripted server: the real one serves /counter.js, and the socket
 // is answered by the test, to reach cases a healthy server never produces.
-let server: TestServer;
 let blog: TestBlog;
 let browser: Browser;
 let context: BrowserContext;
 
+let e2e: E2E | undefined;
+
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-  blog = await startBlog(server.url);
+  e2e = await startE2E();
+  ({ browser, blog } = e2e);
 }, 30_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await blog?.close();
-  await server?.close();
-});
+afterAll(() => e2e?.close());
 
 afterEach(async () => {
   await context?.close();
@@ -121,7 +118,7 @@ describe('<read-counter>', { timeout: 20_000 }, () => {
 
   it('fires read-counter-counted when the server confirms the read', async () => {
     const article = '/posts/counted';
-    const { page, fake } = await openWithFakeServer(article, {
+    const { page } = await openWithFakeServer(article, {
       reply: (m, f) => {
         if (m.type === 'subscribe') f.send({ type: 'count', article, reads: 41, live: 1 });
         if (m.type === 'read') f.send({ type: 'counted', article, reads: 42, live: 3 });

@@ -1,24 +1,23 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { startBlog, type TestBlog } from './blog.js';
-import { launchBrowser, newContext, recordSockets, waitForCount } from './browser.js';
+import type { TestServer } from '../helpers/server.js';
+import type { TestBlog } from './blog.js';
+import { startE2E, type E2E } from './fixture.js';
+import { newContext, recordSockets, waitForCount } from './browser.js';
 
 let server: TestServer;
 let blog: TestBlog;
 let browser: Browser;
 
+let e2e: E2E | undefined;
+
 beforeAll(async () => {
   // Playwright turns the back/forward cache off by default; these tests need it.
-  [server, browser] = await Promise.all([startTestServer(), launchBrowser({ ignoreDefaultArgs: ['--disable-back-forward-cache'] })]);
-  blog = await startBlog(server.url);
+  e2e = await startE2E({ ignoreDefaultArgs: ['--disable-back-forward-cache'] });
+  ({ server, browser, blog } = e2e);
 }, 30_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await blog?.close();
-  await server?.close();
-});
+afterAll(() => e2e?.close());
 
 async function stored(article: string): Promise<number> {
   const res = await fetch(`${server.url}/api/count?site=${blog.site}&article=${encodeURIComponent(article)}`);
