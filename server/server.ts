@@ -150,6 +150,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await listen(server, config.port, config.host);
     await features.listenMetrics();
   } catch (error) {
+    clearInterval(pinger);
     server.close();
     await store.close();
     await lock.release();
