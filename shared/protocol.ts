@@ -13,14 +13,18 @@ export const MAX_FRAME_BYTES = 2048;
  */
 export type SubscribeMode = 'reading' | 'watching';
 
-/** A frame a page sends to the server. */
+/**
+ * A frame only the dashboard sends: watch a site's figures and reads. Any connection may
+ * send it; the server answers `not_admin` unless the connection has an admin session.
+ */
+export type AdminClientMessage = { type: 'watch-site'; site: string };
+
+/** A frame a page (or the dashboard) sends to the server. */
 export type ClientMessage =
   | { type: 'subscribe'; article: string; mode: SubscribeMode }
   | { type: 'unsubscribe'; article: string }
-  | { type: 'read'; article: string };
-
-/** A frame only the dashboard sends (a connection opened with an admin session): watch a site's figures and reads. */
-export type AdminClientMessage = { type: 'watch-site'; site: string };
+  | { type: 'read'; article: string }
+  | AdminClientMessage;
 
 /** Stable error codes carried by `error` frames and HTTP error bodies. */
 export const ErrorCode = {
@@ -103,6 +107,7 @@ export function parseClientMessage(data: string, limits: ParseLimits = DEFAULT_L
   }
   const frame = value as Record<string, unknown>;
   const type = Object.hasOwn(frame, 'type') ? frame.type : undefined;
+  if (type === 'watch-site') return parseWatchSite(frame);
   if (type !== 'subscribe' && type !== 'unsubscribe' && type !== 'read') {
     return fail(ErrorCode.unknownType, `type must be "subscribe", "unsubscribe" or "read", got ${describe(type)}`);
   }
@@ -133,25 +138,7 @@ export function parseServerMessage(data: string): ServerMessage | null {
   }
 }
 
-/** What parseClientOrAdminMessage() returns. */
-export type AdminParseResult = { ok: true; message: ClientMessage | AdminClientMessage } | Extract<ParseResult, { ok: false }>;
-
-/** Parses one untrusted frame like parseClientMessage(), also taking the dashboard's `watch-site`. Never throws. */
-export function parseClientOrAdminMessage(data: string, limits: ParseLimits = DEFAULT_LIMITS): AdminParseResult {
-  // A substring check first, so the readers' frames (the hot path) are parsed only once.
-  if (data.length <= limits.maxFrameBytes && data.includes('watch-site')) {
-    try {
-      const value: unknown = JSON.parse(data);
-      const frame = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
-      if (Object.hasOwn(frame, 'type') && frame.type === 'watch-site') return parseWatchSite(frame);
-    } catch {
-      // parseClientMessage() below answers bad JSON.
-    }
-  }
-  return parseClientMessage(data, limits);
-}
-
-function parseWatchSite(frame: Record<string, unknown>): AdminParseResult {
+function parseWatchSite(frame: Record<string, unknown>): ParseResult {
   try {
     return { ok: true, message: { type: 'watch-site', site: normalizeSite(Object.hasOwn(frame, 'site') ? frame.site : undefined) } };
   } catch (error) {

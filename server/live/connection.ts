@@ -3,8 +3,7 @@ import type { WebSocket, RawData } from 'ws';
 import {
   CloseCode,
   ErrorCode,
-  parseClientOrAdminMessage,
-  type AdminClientMessage,
+  parseClientMessage,
   type ClientMessage,
   type ServerMessage,
   type ParseLimits,
@@ -43,8 +42,7 @@ const TEXT = { binary: false } as const;
 
 /**
  * One page's socket: its subscriptions, the dwell rule and its flood limit. Holds no
- * timers or closures of its own; the server's ping loop and the shared handlers in
- * handlers below drive it.
+ * timers or closures of its own; server.ts's ping loop and shared socket listeners drive it.
  */
 export class Connection implements Peer {
   readonly ws: WebSocket;
@@ -97,7 +95,7 @@ export class Connection implements Peer {
       this.#reply({ type: 'error', code: ErrorCode.badMessage, message: 'frames must be JSON text, not binary' });
       return;
     }
-    const parsed = parseClientOrAdminMessage(data.toString(), this.#ctx.parseLimits);
+    const parsed = parseClientMessage(data.toString(), this.#ctx.parseLimits);
     if (!parsed.ok) {
       this.#reply(parsed.error);
       return;
@@ -112,7 +110,7 @@ export class Connection implements Peer {
     this.#ctx.feed?.unwatch(this);
   }
 
-  #dispatch(message: ClientMessage | AdminClientMessage): void {
+  #dispatch(message: ClientMessage): void {
     switch (message.type) {
       case 'subscribe':
         return this.#subscribe(message.article, message.mode);

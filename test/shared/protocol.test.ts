@@ -9,6 +9,7 @@ describe('parseClientMessage', () => {
     ['{"type":"unsubscribe","article":"/a"}', { type: 'unsubscribe', article: '/a' }],
     ['{"type":"read","article":"/caf%C3%A9/"}', { type: 'read', article: '/café' }],
     ['{"type":"read","article":"/a","extra":[1,2,3]}', { type: 'read', article: '/a' }],
+    ['{"type":"watch-site","site":"WWW.Blog.example.com"}', { type: 'watch-site', site: 'blog.example.com' }],
   ])('accepts %s', (frame, message) => {
     expect(parseClientMessage(frame)).toEqual({ ok: true, message });
   });
@@ -32,6 +33,9 @@ describe('parseClientMessage', () => {
     ['{"type":"read","article":"/%E0%A4%A"}', 'bad_article'],
     ['{"type":"subscribe","article":"/a","mode":"admin"}', 'bad_message'],
     ['{"type":"subscribe","article":"/a","mode":1}', 'bad_message'],
+    ['{"type":"watch-site"}', 'bad_site'],
+    ['{"type":"watch-site","site":"not a host"}', 'bad_site'],
+    ['{"type":"watch-site","site":7}', 'bad_site'],
     [`{"type":"read","article":"/${'a'.repeat(600)}"}`, 'bad_article'],
     [`{"type":"read","article":"/${'a'.repeat(MAX_FRAME_BYTES)}"}`, 'frame_too_large'],
     ['{"__proto__":{"type":"read"},"article":"/a"}', 'unknown_type'],

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { MAX_ARTICLE_BYTES, normalizeArticle } from '../../../shared/article.js';
 import { parseClientMessage } from '../../../shared/protocol.js';
+import { normalizeSite } from '../../../shared/site.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { connect, settle, type TestSocket } from '../../helpers/ws.js';
 
@@ -19,8 +20,9 @@ const pathish = fc.oneof(
 const frames = fc.oneof(
   fc.record(
     {
-      type: fc.oneof(fc.constantFrom('subscribe', 'unsubscribe', 'read', 'count', '__proto__'), fc.string(), fc.integer(), fc.constant(null)),
+      type: fc.oneof(fc.constantFrom('subscribe', 'unsubscribe', 'read', 'watch-site', 'count', '__proto__'), fc.string(), fc.integer(), fc.constant(null)),
       article: fc.oneof(pathish, fc.integer(), fc.constant(null), fc.object()),
+      site: fc.oneof(fc.constantFrom('blog.example.com', 'WWW.Example.com', 'localhost:8080'), fc.string(), fc.integer()),
       mode: fc.oneof(fc.constantFrom('reading', 'watching'), fc.anything()),
     },
     { requiredKeys: [] },
@@ -42,17 +44,21 @@ function encode(value: string): string {
 }
 
 describe('parseClientMessage under fuzzing', () => {
-  it('never throws, and every accepted article is a stable, bounded key', () => {
+  it('never throws, and every accepted article or site is a stable, bounded key', () => {
     fc.assert(
       fc.property(frames, (frame) => {
         const result = parseClientMessage(frame);
-        if (result.ok) {
-          const { article } = result.message;
-          expect(normalizeArticle(article)).toBe(article);
-          expect(Buffer.byteLength(article)).toBeLessThanOrEqual(MAX_ARTICLE_BYTES);
-        } else {
+        if (!result.ok) {
           expect(result.error.code).toMatch(/^[a-z_]+$/);
+          return;
         }
+        const { message } = result;
+        if (message.type === 'watch-site') {
+          expect(normalizeSite(message.site)).toBe(message.site);
+          return;
+        }
+        expect(normalizeArticle(message.article)).toBe(message.article);
+        expect(Buffer.byteLength(message.article)).toBeLessThanOrEqual(MAX_ARTICLE_BYTES);
       }),
       { seed: SEED, numRuns: 5000 },
     );
