@@ -1,4 +1,4 @@
-import type { Hub } from '../live/hub.js';
+import type { Hub, Peer } from '../live/hub.js';
 import type { Store } from '../store.js';
 import type { ServerEvents } from '../events.js';
 import { utcDay } from '../store.js';
@@ -13,11 +13,8 @@ export interface FeedItem {
   at: number;
 }
 
-/** An admin socket as the feed sees it. */
-export interface AdminPeer {
-  send(frame: Buffer): void;
-  readonly bufferedAmount: number;
-}
+/** An admin socket as the feed sees it: a hub peer, minus the pre-framed path it does not use. */
+export type AdminPeer = Pick<Peer, 'send' | 'bufferedAmount'>;
 
 /** Options for createLiveFeed(). */
 export interface LiveFeedOptions {
@@ -64,6 +61,22 @@ export function createLiveFeed({ store, hub, now, pollMs = 1000, recentMax = 30 
   const watched = new Map<string, Watched>();
   const siteOf = new Map<AdminPeer, string>();
   let poller: NodeJS.Timeout | undefined;
+  // Sites whose figures changed this turn. A `site` frame walks every topic of the hub, so it
+  // is rebuilt once per event-loop turn, not once per read of a busy site.
+  const changedSites = new Set<string>();
+  let refreshTurn: NodeJS.Immediate | undefined;
+
+  function refreshSoon(site: string): void {
+    changedSites.add(site);
+    refreshTurn ??= setImmediate(() => {
+      refreshTurn = undefined;
+      for (const changed of changedSites) {
+        const state = watched.get(changed);
+        if (state !== undefined) refresh(changed, state);
+      }
+      changedSites.clear();
+    });
+  }
 
   function todayReads(site: string, day: string): number {
     return store.daily(site, day, day).reduce((sum, row) => sum + row.reads, 0);
@@ -83,20 +96,20 @@ export function createLiveFeed({ store, hub, now, pollMs = 1000, recentMax = 30 
     for (const peer of state.peers) if (peer.bufferedAmount <= MAX_BUFFERED_BYTES) peer.send(data);
   }
 
-  function refresh(site: string, state: Watched, force: boolean): void {
+  function refresh(site: string, state: Watched): void {
     const day = utcDay(now());
     if (day !== state.day) {
       state.day = day;
       state.today = todayReads(site, day);
     }
     const frame = siteFrame(site, state);
-    if (!force && frame === state.lastFrame) return;
+    if (frame === state.lastFrame) return;
     state.lastFrame = frame;
     send(state, frame);
   }
 
   function poll(): void {
-    for (const [site, state] of watched) refresh(site, state, false);
+    for (const [site, state] of watched) refresh(site, state);
   }
 
   function unwatch(peer: AdminPeer): void {
@@ -127,7 +140,7 @@ export function createLiveFeed({ store, hub, now, pollMs = 1000, recentMax = 30 
         state.reads++;
         if (utcDay(at) === state.day) state.today++;
         send(state, JSON.stringify({ type: 'feed', site, article, reads, at: new Date(at).toISOString() }));
-        refresh(site, state, true);
+        refreshSoon(site);
       },
     },
     recent: (site) => [...(recent.get(site) ?? [])],
@@ -155,6 +168,9 @@ export function createLiveFeed({ store, hub, now, pollMs = 1000, recentMax = 30 
     close() {
       clearInterval(poller);
       poller = undefined;
+      if (refreshTurn !== undefined) clearImmediate(refreshTurn);
+      refreshTurn = undefined;
+      changedSites.clear();
       watched.clear();
       siteOf.clear();
     },

@@ -4,6 +4,7 @@ import { connect, type TestSocket } from '../helpers/ws.js';
 import type { AdminServerMessage, ServerMessage } from '../../shared/protocol.js';
 import { ADMIN_TOKEN } from './admin-browser.js';
 import { countRead } from './reads.js';
+import { createLiveFeed } from '../../server/admin/live-feed.js';
 
 const SITE = 'blog.example.com';
 
@@ -79,5 +80,24 @@ describe('the dashboard channel on /ws', () => {
     expect((await dashboard.next('error')).code).toBe('bad_site');
     dashboard.send({ type: 'watch-site', site: SITE });
     expect(await next(dashboard, 'site')).toMatchObject({ type: 'site', site: SITE });
+  });
+});
+
+describe('createLiveFeed', () => {
+  it('sends every read as a feed frame, but rebuilds the site figures once per event-loop turn', async () => {
+    const day = '2026-01-15';
+    const at = Date.parse(`${day}T12:00:00Z`);
+    const feed = createLiveFeed({
+      store: { totals: () => [{ site: SITE, article: '/a', reads: 5 }], daily: () => [{ site: SITE, article: '/a', day, reads: 5 }] },
+      hub: () => ({ topics: () => [][Symbol.iterator]() }),
+      now: () => at,
+    });
+    const frames: Array<{ type: string; reads: number }> = [];
+    feed.watch({ bufferedAmount: 0, send: (frame) => void frames.push(JSON.parse(frame.toString())) }, SITE);
+    for (let reads = 6; reads <= 105; reads++) feed.events.readCounted(SITE, '/a', reads, at);
+    await new Promise((resolve) => setImmediate(resolve));
+    feed.close();
+    expect(frames.filter((f) => f.type === 'feed')).toHaveLength(100);
+    expect(frames.filter((f) => f.type === 'site').map((f) => f.reads)).toEqual([5, 105]);
   });
 });
