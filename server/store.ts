@@ -71,9 +71,19 @@ export interface Store {
   readonly root: RootDatabase;
 }
 
+// The last day asked for: every read of a day shares one string instead of a Date each.
+let dayStart = 0;
+let dayEnd = -1;
+let dayName = '';
+
 /** `YYYY-MM-DD` of a millisecond timestamp, in UTC. */
 export function utcDay(at: number): string {
-  return new Date(at).toISOString().slice(0, 10);
+  if (at < dayStart || at >= dayEnd) {
+    dayStart = at - (((at % DAY_MS) + DAY_MS) % DAY_MS);
+    dayEnd = dayStart + DAY_MS;
+    dayName = new Date(at).toISOString().slice(0, 10);
+  }
+  return dayName;
 }
 
 /** True for a real calendar day written `YYYY-MM-DD` (not `2026-13-01`, not `2026-02-30`). */
@@ -112,33 +122,22 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
     throw error;
   }
   let closing: Promise<void> | undefined;
-  // utcDay() builds a Date and a string; every read of the same day can share one.
-  let dayStart = 0;
-  let dayEnd = -1;
-  let dayName = '';
-  const dayOf = (at: number): string => {
-    if (at < dayStart || at >= dayEnd) {
-      dayStart = at - (at % DAY_MS);
-      dayEnd = dayStart + DAY_MS;
-      dayName = utcDay(at);
-    }
-    return dayName;
-  };
+  const cannotWrite = (problem: string): StoreError => new StoreError(`DATA_DIR ${JSON.stringify(dir)} cannot be written: ${problem}`);
   let writeFailedAt: number | undefined;
   let refusalLoggedAt = -Infinity;
   const refuseWrite = (problem: string, at: number): Promise<never> => {
     writeFailedAt = at;
     if (performance.now() - refusalLoggedAt > WRITE_FAILURE_MS) {
       refusalLoggedAt = performance.now();
-      log(`DATA_DIR ${JSON.stringify(dir)} cannot be written: ${problem}. Reads are refused (store_unavailable) and /healthz is 503 until it can.`);
+      log(`${cannotWrite(problem).message}. Reads are refused (store_unavailable) and /healthz is 503 until it can.`);
     }
-    return Promise.reject(new StoreError(`DATA_DIR ${JSON.stringify(dir)} cannot be written: ${problem}`));
+    return Promise.reject(cannotWrite(problem));
   };
 
   return {
     root,
     increment(site, article, at, seenKey) {
-      const day = dayOf(at);
+      const day = utcDay(at);
       const problem = roomToWrite();
       if (problem !== undefined) return refuseWrite(problem, at);
       // One transaction per read, batched by lmdb-js with every other write of the same
@@ -171,7 +170,7 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
       const found = secrets.get(day);
       if (found !== undefined) return found;
       const problem = roomToWrite();
-      if (problem !== undefined) throw new StoreError(`DATA_DIR ${JSON.stringify(dir)} cannot be written: ${problem}`);
+      if (problem !== undefined) throw cannotWrite(problem);
       const secret = randomBytes(32);
       root.transactionSync(() => {
         for (const other of secrets.getKeys()) if (other !== day) secrets.remove(other);
@@ -202,7 +201,7 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
     },
     mergeCounts(rows, imported) {
       const problem = roomToWrite();
-      if (problem !== undefined) throw new StoreError(`DATA_DIR ${JSON.stringify(dir)} cannot be written: ${problem}`);
+      if (problem !== undefined) throw cannotWrite(problem);
       return root.transactionSync(() => {
         let daysChanged = 0;
         let readsAdded = 0;

@@ -93,3 +93,10 @@ describe('utcDay', () => {
     expect(utcDay(Date.UTC(2026, 0, 2))).toBe('2026-01-02');
   });
 });
+
+describe('utcDay across days', () => {
+  it('gives the right day however the calls jump between days, before 1970 too', () => {
+    const at = [Date.UTC(2026, 0, 1, 23, 59), Date.UTC(2026, 0, 2, 0, 0), Date.UTC(2026, 0, 1, 0, 0), Date.UTC(1969, 11, 31, 23, 0), Date.UTC(2026, 0, 2, 12)];
+    expect(at.map(utcDay)).toEqual(['2026-01-01', '2026-01-02', '2026-01-01', '1969-12-31', '2026-01-02']);
+  });
+});
