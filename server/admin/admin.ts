@@ -4,6 +4,7 @@ import type { RootDatabase } from 'lmdb';
 import { openSessions, type Sessions } from './sessions.js';
 import { bearerToken, tokenMatches } from './token.js';
 import { sessionCookie, sessionCookieFromHeader } from './cookie.js';
+import { originIsOwnHost } from '../http/same-host.js';
 
 /** Said wherever an admin feature answers 404 because ADMIN_TOKEN is unset. */
 export const ADMIN_OFF_MESSAGE =
@@ -59,7 +60,7 @@ export function createAdmin({ token, root, now }: AdminOptions): Admin {
     },
     upgradeIsAdmin(req) {
       const { origin, host, cookie } = req.headers;
-      if (sessions === undefined || origin === undefined || !URL.canParse(origin) || new URL(origin).host !== host) return false;
+      if (sessions === undefined || !originIsOwnHost(origin, host)) return false;
       return sessions.valid(sessionCookieFromHeader(cookie), now());
     },
   };

@@ -2,10 +2,9 @@ import type { MiddlewareHandler } from 'hono';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { ApiError } from '../http/errors.js';
+import { originIsOwnHost } from '../http/same-host.js';
 
-// Behind a TLS-terminating proxy the request URL says http:// while the browser's Origin
-// says https://, so the host alone decides.
-const check = csrf({ origin: (origin, c) => URL.canParse(origin) && new URL(origin).host === c.req.header('host') });
+const check = csrf({ origin: (origin, c) => originIsOwnHost(origin, c.req.header('host')) });
 
 /** Hono's CSRF check for form posts (login, logout), answering a refusal through the one onError. */
 export const sameOrigin: MiddlewareHandler = async (c, next) => {

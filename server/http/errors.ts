@@ -1,4 +1,6 @@
+import { STATUS_CODES } from 'node:http';
 import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 /** An HTTP error with a stable code, answered as `{error: {code, message}}` by onError. */
@@ -12,10 +14,19 @@ export class ApiError extends Error {
   }
 }
 
-/** The one error handler: known errors keep their status and code; anything else is a 500 with no details. */
+/**
+ * The one error handler: known errors keep their status and code, and so does an
+ * HTTPException thrown by a Hono middleware (its code is the status text: `unauthorized`);
+ * anything else is a 500 with no details.
+ */
 export function errorHandler(log: (message: string) => void) {
   return (error: Error, c: Context): Response => {
     if (error instanceof ApiError) return c.json({ error: { code: error.code, message: error.message } }, error.status);
+    if (error instanceof HTTPException && error.status < 500) {
+      const text = STATUS_CODES[error.status] ?? 'Error';
+      const code = text.toLowerCase().replace(/[^a-z]+/g, '_');
+      return c.json({ error: { code, message: error.message || text } }, error.status as ContentfulStatusCode);
+    }
     log(`unexpected error on ${c.req.method} ${c.req.path}: ${error.stack ?? error.message}`);
     return c.json({ error: { code: 'internal_error', message: 'something went wrong on the server' } }, 500);
   };

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { bearerAuth } from 'hono/bearer-auth';
 import { describe, expect, it } from 'vitest';
 import { errorHandler } from '../../../server/http/errors.js';
 import { htmlSecurityHeaders, limitBody } from '../../../server/http/security.js';
@@ -36,5 +37,19 @@ describe('limitBody', () => {
     const response = await app().request('/form', { method: 'POST', body: 'x'.repeat(17 * 1024) });
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ error: { code: 'body_too_large' } });
+  });
+});
+
+describe('errorHandler', () => {
+  it('answers an HTTPException from a Hono middleware as a JSON error with its own status, not a 500', async () => {
+    const logged: string[] = [];
+    const hono = new Hono();
+    hono.onError(errorHandler((line) => void logged.push(line)));
+    hono.get('/guarded', bearerAuth({ token: 'secret-token' }), (c) => c.text('in'));
+    const response = await hono.request('/guarded');
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ error: { code: 'unauthorized' } });
+    expect(logged).toEqual([]);
+    expect(await (await hono.request('/guarded', { headers: { authorization: 'Bearer secret-token' } })).text()).toBe('in');
   });
 });
