@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { Hono } from 'hono';
+import { RETAINED_304_HEADERS, etag } from 'hono/etag';
 import { ApiError } from '../http/errors.js';
 
 /** Options for clientScriptRoutes(). */
@@ -39,7 +40,9 @@ export function clientScriptRoutes({ scriptPath = defaultScriptPath() }: ClientS
     return variants;
   };
 
-  return new Hono().get('/counter.js', (c) => {
+  // The ETag is set below from the file's hash, computed once; etag() answers If-None-Match.
+  const revalidate = etag({ retainedHeaders: [...RETAINED_304_HEADERS, 'access-control-allow-origin', 'cross-origin-resource-policy'] });
+  return new Hono().get('/counter.js', revalidate, (c) => {
     const all = load();
     const variant = /\bgzip\b/.test(c.req.header('Accept-Encoding') ?? '') ? all.gzip : all.plain;
     c.header('Content-Type', 'text/javascript; charset=utf-8');
@@ -50,18 +53,8 @@ export function clientScriptRoutes({ scriptPath = defaultScriptPath() }: ClientS
     c.header('Access-Control-Allow-Origin', '*');
     c.header('Cross-Origin-Resource-Policy', 'cross-origin');
     c.header('X-Content-Type-Options', 'nosniff');
-    if (matches(c.req.header('If-None-Match'), variant.etag)) return c.body(null, 304);
     if (variant === all.gzip) c.header('Content-Encoding', 'gzip');
     return c.body(variant.body);
-  });
-}
-
-/** Whether an If-None-Match header names `etag` (weak comparison, as RFC 9110 asks for GET). */
-function matches(header: string | undefined, etag: string): boolean {
-  if (header === undefined) return false;
-  return header.split(',').some((tag) => {
-    const value = tag.trim().replace(/^W\//, '');
-    return value === '*' || value === etag;
   });
 }
 
