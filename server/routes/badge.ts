@@ -3,7 +3,7 @@ import { cors } from 'hono/cors';
 import { etag } from 'hono/etag';
 import type { Store } from '../store.js';
 import { ApiError } from '../http/errors.js';
-import { articleQuery, siteQuery } from '../stats/query.js';
+import { articleQuery, siteQuery } from '../http/params.js';
 
 /** Named colors, as shields.io spells them. */
 export const BADGE_COLORS: Readonly<Record<string, string>> = {

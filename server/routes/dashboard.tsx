@@ -6,7 +6,7 @@ import { ApiError } from '../http/errors.js';
 import { utcDay } from '../store.js';
 import { lastDays, parseRangeChoice } from '../stats/range.js';
 import { siteList, siteStats, type StatsSource } from '../stats/site-stats.js';
-import { articleQuery, siteQuery } from '../stats/query.js';
+import { articleQuery, siteQuery } from '../http/params.js';
 import { AdminOffPage, Page } from './dashboard-layout.js';
 import { DashboardBody, EmptyState, SiteSwitcher } from './dashboard-view.js';
 import { dashboardScript } from './dashboard-script.js';

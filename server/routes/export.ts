@@ -5,7 +5,7 @@ import { requireAdmin } from '../admin/guard.js';
 import { ApiError } from '../http/errors.js';
 import { toCsv, toJson } from '../export.js';
 import { exportRows } from '../stats/export-rows.js';
-import { siteQuery } from '../stats/query.js';
+import { siteQuery } from '../http/params.js';
 import { utcDay } from '../store.js';
 
 /** What the export needs. */

@@ -4,7 +4,7 @@ import { requireAdmin } from '../admin/guard.js';
 import { ApiError } from '../http/errors.js';
 import { queryRange } from '../stats/range.js';
 import { siteList, siteStats, type StatsSource } from '../stats/site-stats.js';
-import { articleQuery, siteQuery } from '../stats/query.js';
+import { articleQuery, siteQuery } from '../http/params.js';
 
 /** What the stats API reads. */
 export interface StatsDeps extends StatsSource {
