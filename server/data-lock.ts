@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
-import { createConnection, createServer, type Server } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { StoreError } from './store.js';
+import { StoreError, unusableDataDir } from './store.js';
+import { listen } from './listen.js';
 
 /** Name of the lock socket inside DATA_DIR while a server runs there. */
 export const LOCK_SOCKET = 'readcounter.sock';
@@ -51,7 +52,7 @@ export async function acquireDataLock(dataDir: string): Promise<DataLock> {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (error) {
-    throw new StoreError(`DATA_DIR ${JSON.stringify(dir)} cannot be used: ${(error as Error).message}. It must be a writable folder.`);
+    throw unusableDataDir(dir, error);
   }
   const inUse = new StoreError(`DATA_DIR ${JSON.stringify(dir)} is in use by another readcounter server (${path} answers). Stop that server first, or give this one its own DATA_DIR.`);
   if (await isDataDirLocked(dir)) throw inUse;
@@ -59,11 +60,11 @@ export async function acquireDataLock(dataDir: string): Promise<DataLock> {
   try {
     // Nobody answers: any socket file there was left by a process that died.
     rmSync(path, { force: true });
-    await listen(server, path);
+    await listen(server, { path });
   } catch (error) {
     // Another server started in the same instant and bound the socket first.
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw inUse;
-    throw new StoreError(`DATA_DIR ${JSON.stringify(dir)} cannot be used: ${(error as Error).message}. It must be a writable folder.`);
+    throw unusableDataDir(dir, error);
   }
   // The lock must never keep a stopping process alive.
   server.unref();
@@ -74,14 +75,4 @@ export async function acquireDataLock(dataDir: string): Promise<DataLock> {
       return released;
     },
   };
-}
-
-function listen(server: Server, path: string): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    server.once('error', reject);
-    server.listen(path, () => {
-      server.off('error', reject);
-      resolvePromise();
-    });
-  });
 }

@@ -12,6 +12,7 @@ import { createHub, type Hub } from './live/hub.js';
 import { Connection, type ConnectionContext } from './live/connection.js';
 import { checkUpgrade, rejectUpgrade } from './live/upgrade.js';
 import { createReadRecorder } from './reads.js';
+import { listen } from './listen.js';
 import { NO_EVENTS, type ServerEvents } from './events.js';
 import { createAdminFeatures } from './admin/features.js';
 import { createIpLimits } from './trust/ip-limits.js';
@@ -147,7 +148,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   pinger.unref();
 
   try {
-    await listen(server, config.port, config.host);
+    await listen(server, { port: config.port, host: config.host });
     await features.listenMetrics();
   } catch (error) {
     clearInterval(pinger);
@@ -186,14 +187,4 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return closed;
     },
   };
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }

@@ -29,6 +29,11 @@ export class StoreError extends Error {
   override name = 'StoreError';
 }
 
+/** The error for a DATA_DIR that cannot be opened, naming the folder, the cause and the fix. */
+export function unusableDataDir(dir: string, cause: unknown): StoreError {
+  return new StoreError(`DATA_DIR ${JSON.stringify(dir)} cannot be used: ${(cause as Error).message}. It must be a writable folder.`);
+}
+
 /** One article's reads on one UTC day. */
 export interface DailyRow {
   site: string;
@@ -107,7 +112,7 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
     if (problem !== undefined) throw new Error(problem);
     root = open({ path: join(dir, STORE_FILE), compression: false });
   } catch (error) {
-    throw new StoreError(`DATA_DIR ${JSON.stringify(dir)} cannot be used: ${(error as Error).message}. It must be a writable folder.`);
+    throw unusableDataDir(dir, error);
   }
   const meta = root.openDB<unknown, string>({ name: 'meta' });
   const totals = root.openDB<number, [string, string]>({ name: 'totals' });

@@ -8,6 +8,7 @@ import { createMetrics, type Metrics } from '../metrics.js';
 import { metricsOnlyApp } from '../routes/metrics.js';
 import { createAdmin, type Admin } from './admin.js';
 import { createLiveFeed, type LiveFeed } from './live-feed.js';
+import { listen } from '../listen.js';
 
 /** The blogger-facing side of a server: admin access, the live feed, metrics and their private port. */
 export interface AdminFeatures {
@@ -52,13 +53,7 @@ export function createAdminFeatures({ config, store, hub, connections, now, log,
       if (config.metricsPort === undefined) return undefined;
       metricsServer = createAdaptorServer({ fetch: metricsOnlyApp(metrics, log).fetch }) as Server;
       const server = metricsServer;
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.metricsPort, config.host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
+      await listen(server, { port: config.metricsPort, host: config.host });
       const address = server.address();
       return typeof address === 'object' && address !== null ? address.port : config.metricsPort;
     },
