@@ -66,14 +66,18 @@ describe('GET /badge.svg', () => {
     ['color=constructor', 'bad_color'],
     [`label=${'x'.repeat(65)}`, 'bad_label'],
     ['article=nope', 'bad_article'],
-  ])('answers %s with a 400 %s', async (query, code) => {
+  ])('answers %s with a 400 %s, changing no count', async (query, code) => {
+    const before = JSON.stringify([...server.store.totals()]);
     const response = await get(`site=${SITE}&${query}`);
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe(code);
+    expect(JSON.stringify([...server.store.totals()])).toBe(before);
   });
 
-  it('answers a missing site with a 400', async () => {
-    expect((await get('article=/posts/hello')).status).toBe(400);
+  it('answers a missing site with a 400 bad_site', async () => {
+    const response = await get('article=/posts/hello');
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('bad_site');
   });
 });
 

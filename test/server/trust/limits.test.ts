@@ -9,6 +9,11 @@ async function healthy(server: TestServer): Promise<void> {
   expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
 }
 
+/** No article of any site has a read: what every refusal below must leave behind. */
+function expectNothingCounted(server: TestServer): void {
+  expect([...server.store.totals()]).toEqual([]);
+}
+
 describe('limits', () => {
   let server: TestServer;
   afterEach(async () => {
@@ -35,6 +40,7 @@ describe('limits', () => {
     expect(page.received.at(-1)).toMatchObject({ type: 'error', code: 'rate_limited' });
     expect(page.received.filter((m) => m.type === 'count')).toHaveLength(5);
     await expect.poll(() => [...server.hub.topics()].length).toBe(0);
+    expectNothingCounted(server);
   });
 
   it('lets a connection that stays under MAX_FRAMES_PER_SECOND keep going', async () => {
@@ -61,6 +67,7 @@ describe('limits', () => {
     page.send({ type: 'subscribe', article: '/1', mode: 'watching' });
     expect(await page.nextWhere((m) => m.type === 'count' && m.article === '/1' && m.live === 0)).toMatchObject({ article: '/1' });
     expect(server.hub.live(SITE, '/4')).toBe(0);
+    expectNothingCounted(server);
     await page.close();
   });
 
@@ -76,6 +83,7 @@ describe('limits', () => {
       ws.on('error', () => {});
     });
     expect(status).toBe(429);
+    expectNothingCounted(server);
     const otherIp = await connect(server.wsUrl, from('198.51.100.2'));
     await first.close();
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -102,6 +110,7 @@ describe('limits', () => {
     expect(await page.next('error')).toMatchObject({ code: 'bad_article', message: 'article must be at most 32 bytes' });
     expect([...server.hub.topics()]).toHaveLength(0);
     await page.close();
+    expectNothingCounted(server);
   });
 
   it('refuses request bodies over 16 KiB with 413', async () => {
@@ -109,5 +118,6 @@ describe('limits', () => {
     const response = await fetch(`${server.url}/api/count`, { method: 'POST', body: 'x'.repeat(20_000) });
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ error: { code: 'body_too_large' } });
+    expectNothingCounted(server);
   });
 });
