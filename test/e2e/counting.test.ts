@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestServer } from '../helpers/server.js';
+import { publicReads, type TestServer } from '../helpers/server.js';
 import type { TestBlog } from './blog.js';
 import { startE2E, type E2E } from './fixture.js';
 import {
@@ -41,10 +41,7 @@ async function reader(init?: () => void): Promise<{ page: Page; sockets: SocketL
 }
 
 /** The stored count, read through the public API as a blogger would. */
-async function stored(article: string): Promise<number> {
-  const res = await fetch(`${server.url}/api/count?site=${blog.site}&article=${encodeURIComponent(article)}`);
-  return ((await res.json()) as { reads: number }).reads;
-}
+const stored = (article: string): Promise<number> => publicReads(server.url, blog.site, article);
 
 /** Gives `article` some reads before the test, straight into the store. */
 async function seed(article: string, reads: number): Promise<void> {

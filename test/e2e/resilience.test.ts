@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestServer } from '../helpers/server.js';
+import { publicReads, type TestServer } from '../helpers/server.js';
 import type { TestBlog } from './blog.js';
 import { startE2E, type E2E } from './fixture.js';
 import { newContext, recordSockets, waitForCount } from './browser.js';
@@ -19,10 +19,7 @@ beforeAll(async () => {
 
 afterAll(() => e2e?.close());
 
-async function stored(article: string): Promise<number> {
-  const res = await fetch(`${server.url}/api/count?site=${blog.site}&article=${encodeURIComponent(article)}`);
-  return ((await res.json()) as { reads: number }).reads;
-}
+const stored = (article: string): Promise<number> => publicReads(server.url, blog.site, article);
 
 async function until(check: () => boolean): Promise<void> {
   await expect.poll(check, { timeout: 5000, interval: 20 }).toBe(true);

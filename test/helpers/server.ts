@@ -63,3 +63,9 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     },
   };
 }
+
+/** The stored count of an article, read through the public GET /api/count as a blogger would. */
+export async function publicReads(baseUrl: string, site: string, article: string): Promise<number> {
+  const response = await fetch(`${baseUrl}/api/count?site=${encodeURIComponent(site)}&article=${encodeURIComponent(article)}`);
+  return ((await response.json()) as { reads: number }).reads;
+}

@@ -1,15 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { publicReads, startTestServer, type TestServer } from '../helpers/server.js';
 import { connect, settle, TEST_ORIGIN } from '../helpers/ws.js';
 
 const SITE = 'blog.example.com';
 const DWELL_MS = 10_000;
 
-async function reads(server: TestServer, article: string, site = SITE): Promise<number> {
-  const response = await fetch(`${server.url}/api/count?site=${site}&article=${encodeURIComponent(article)}`);
-  return ((await response.json()) as { reads: number }).reads;
-}
+const reads = (server: TestServer, article: string, site = SITE): Promise<number> => publicReads(server.url, site, article);
 
 describe('GET /ws', () => {
   let server: TestServer;

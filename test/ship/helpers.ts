@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { BROWSER_UA, TEST_ORIGIN } from '../helpers/ws.js';
+import { publicReads } from '../helpers/server.js';
 import type { ServerMessage } from '../../shared/protocol.js';
 
 /** The built CLI; `npm test` builds it first (pretest). */
@@ -42,8 +43,7 @@ export function runCliProcess(args: string[], env: Record<string, string> = {}):
 export async function storedCounts(url: string, articles: readonly string[]): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   for (const article of articles) {
-    const response = await fetch(`${url}/api/count?site=${TEST_SITE}&article=${encodeURIComponent(article)}`);
-    counts.set(article, ((await response.json()) as { reads: number }).reads);
+    counts.set(article, await publicReads(url, TEST_SITE, article));
   }
   return counts;
 }
