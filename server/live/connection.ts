@@ -28,7 +28,7 @@ export interface ConnectionContext {
   /** The `hello` frame, serialized once. */
   hello: string;
   /** The dashboard's live channel (server/admin/live-feed.ts), for admin connections' `watch-site`. */
-  feed?: { watch(peer: Peer, site: string): void; unwatch(peer: Peer): void };
+  feed: { watch(peer: Peer, site: string): void; unwatch(peer: Peer): void };
 }
 
 interface Subscription {
@@ -107,7 +107,7 @@ export class Connection implements Peer {
   closed(): void {
     for (const sub of this.#subscriptions.values()) this.#ctx.hub.unsubscribe(this, sub.topic, sub.mode);
     this.#subscriptions.clear();
-    this.#ctx.feed?.unwatch(this);
+    this.#ctx.feed.unwatch(this);
   }
 
   #dispatch(message: ClientMessage): void {
@@ -119,7 +119,7 @@ export class Connection implements Peer {
       case 'read':
         return void this.#read(message.article);
       case 'watch-site':
-        if (this.admin && this.#ctx.feed !== undefined) return this.#ctx.feed.watch(this, message.site);
+        if (this.admin) return this.#ctx.feed.watch(this, message.site);
         return this.#reply({ type: 'error', code: ErrorCode.notAdmin, message: 'watch-site is for the dashboard: log in at /dashboard' });
     }
   }
