@@ -8,7 +8,7 @@ import { createApp } from './app.js';
 import { openStore, type Store } from './store.js';
 import { acquireDataLock } from './data-lock.js';
 import { applyPendingRestore } from './pending-restore.js';
-import { createHub, type Hub } from './live/hub.js';
+import { createHub, type Hub, type HubPresenceOptions } from './live/hub.js';
 import { Connection, type ConnectionContext } from './live/connection.js';
 import { checkUpgrade, rejectUpgrade } from './live/upgrade.js';
 import { createReadRecorder } from './reads.js';
@@ -33,6 +33,8 @@ export interface ServerOptions {
   events?: ServerEvents;
   /** @default PING_INTERVAL_MS */
   pingIntervalMs?: number;
+  /** When a change of `live` alone reaches the pages (tests shorten it). @default server/live/presence.ts */
+  presence?: HubPresenceOptions;
 }
 
 /** A listening server and the parts tests and the CLI may look into. */
@@ -49,7 +51,7 @@ export interface RunningServer {
 
 /** Opens the store and starts HTTP + WebSocket on config.host:config.port. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const { config, now = Date.now, log = console.log, events: extraEvents = NO_EVENTS, pingIntervalMs = PING_INTERVAL_MS } = options;
+  const { config, now = Date.now, log = console.log, events: extraEvents = NO_EVENTS, pingIntervalMs = PING_INTERVAL_MS, presence } = options;
   // Held until close(): a second server, or `readcounter restore`, on this DATA_DIR is refused.
   const lock = await acquireDataLock(config.dataDir);
   let store: Store;
@@ -64,7 +66,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Before the hub: metrics and the dashboard feed listen to the events the hub and reads report.
   const features = createAdminFeatures({ config, store, hub: () => hub, connections: () => connections.size, now, log, extra: extraEvents });
   const events = features.events;
-  const hub = createHub({ loadReads: store.reads, now, minIntervalMs: config.broadcastIntervalMs, onBroadcast: events.broadcast });
+  const hub = createHub({ loadReads: store.reads, now, minIntervalMs: config.broadcastIntervalMs, onBroadcast: events.broadcast, presence });
   const limits = createIpLimits({ maxConnections: config.maxConnectionsPerIp, maxReadsPerMinute: config.maxReadsPerIpPerMinute, now });
   const seenKey = config.dedupe === 'daily' ? createSeenKeys(store) : undefined;
   const reads = createReadRecorder({ store, hub, now, events, limits, seenKey });

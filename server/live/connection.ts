@@ -10,7 +10,6 @@ import {
   type SubscribeMode,
 } from '../../shared/protocol.js';
 import type { Hub, Peer, Topic } from './hub.js';
-import { countFrame } from './hub.js';
 import { ReadRefused, type ReadRecorder } from '../reads.js';
 import type { ServerEvents } from '../events.js';
 import type { Reader } from '../trust/reader.js';
@@ -138,7 +137,7 @@ export class Connection implements Peer {
       const topic = this.#ctx.hub.subscribe(this, this.site, article, mode);
       this.#subscriptions.set(article, { topic, mode, since: this.#ctx.now(), counted: false });
     }
-    this.send(countFrame(this.#subscriptions.get(article)!.topic));
+    this.sendWire(this.#ctx.hub.exactFrame(this.#subscriptions.get(article)!.topic).wire);
   }
 
   #unsubscribe(article: string): void {

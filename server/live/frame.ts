@@ -17,11 +17,6 @@ export function countJson(topic: CountState): string {
   return JSON.stringify({ type: 'count', article: topic.article, reads: topic.reads, live: topic.readers });
 }
 
-/** The frame every watcher of a topic is sent, serialized once per broadcast. */
-export function countFrame(topic: CountState): Buffer {
-  return Buffer.from(countJson(topic));
-}
-
 /**
  * A server-to-client text frame (RFC 6455 §5.2: FIN, opcode 1, unmasked) holding `json`,
  * built in one buffer. Framing once per broadcast instead of once per socket is what lets

@@ -1,7 +1,8 @@
 import type { SubscribeMode } from '../../shared/protocol.js';
 import { countJson, wireFrame, type Framed } from './frame.js';
+import { createPresenceCadence, type PresenceOptions } from './presence.js';
 
-export { countFrame, wireFrame, type Framed } from './frame.js';
+export { wireFrame, type Framed } from './frame.js';
 
 /** A socket as the hub sees it: something to hand a ready frame to. */
 export interface Peer {
@@ -25,8 +26,19 @@ export interface Topic {
   readers: number;
   /** Latest committed total. */
   reads: number;
-  /** Goes up by one with every change of `reads` or `readers`. */
+  /**
+   * Goes up by one with every change of `reads`, and when a change of `readers` alone is due
+   * (presence has its own cadence: see presence.ts). Every peer recorded at a version was
+   * sent that version's frame, byte for byte.
+   */
   version: number;
+  /** The frame of `frameVersion`, built once when first needed. */
+  frame: Framed | undefined;
+  frameVersion: number;
+  /** `readers` as `frame` shows it. */
+  framedReaders: number;
+  /** Some page was sent an exact state that `frame` does not show: the next presence check must broadcast. */
+  offFrame: boolean;
   dirty: boolean;
   /** performance.now() when the topic was first marked dirty since its last broadcast. */
   dirtySince: number;
@@ -39,6 +51,9 @@ export interface HubStats {
   framesSent: number;
   framesSkipped: number;
 }
+
+/** The presence cadence's settings, as createHub() takes them. */
+export type HubPresenceOptions = Partial<Pick<PresenceOptions<Topic>, 'now' | 'quietMs' | 'minWaitMs' | 'maxWaitMs' | 'msPerPage'>>;
 
 /** Options for createHub(). */
 export interface HubOptions {
@@ -56,6 +71,8 @@ export interface HubOptions {
   framesPerTurn?: number;
   /** Told of each broadcast: ms from the topic's first change to the last frame handed off. */
   onBroadcast?: (ms: number, frames: number) => void;
+  /** When a change of `live` alone is sent (tests shorten it). @default presence.ts's constants, on performance.now */
+  presence?: HubPresenceOptions;
 }
 
 /** Subscriptions per article and the coalesced broadcast of their counts. Knows nothing of HTTP. */
@@ -69,8 +86,16 @@ export interface Hub {
   publish(site: string, article: string, reads: number): void;
   /** Pages reading an article now. */
   live(site: string, article: string): number;
-  /** Records that `peer` was just sent the topic's current state itself; the next pass skips it. */
+  /**
+   * Records that `peer` was just sent the topic's current `reads` and `readers` by its caller
+   * (a `counted` reply), so the next pass skips it.
+   */
   markSent(peer: Peer, topic: Topic): void;
+  /**
+   * A new page's first count: the topic's exact state, as the shared frame of its version when
+   * that still shows it (no allocation), else framed for this page alone.
+   */
+  exactFrame(topic: Topic): Framed;
   /** Every topic with at least one peer. */
   topics(): IterableIterator<Topic>;
   /** Sends what is pending now, synchronously (used at shutdown). */
@@ -85,8 +110,6 @@ interface Pass {
   startVersion: number;
   frames: number;
   lagged: number;
-  frame: Framed | undefined;
-  frameVersion: number;
 }
 
 const topicKey = (site: string, article: string): string => `${site}\n${article}`;
@@ -102,14 +125,16 @@ const topicKey = (site: string, article: string): string => `${site}\n${article}
  */
 export function createHub(options: HubOptions): Hub {
   const now = options.now ?? Date.now;
-  const minIntervalMs = options.minIntervalMs ?? 0;
-  const maxBufferedBytes = options.maxBufferedBytes ?? 64 * 1024;
-  const lagRetryMs = options.lagRetryMs ?? 50;
-  const framesPerTurn = options.framesPerTurn ?? 1024;
+  const minIntervalMs = checkOption('minIntervalMs', options.minIntervalMs ?? 0, 0);
+  const maxBufferedBytes = checkOption('maxBufferedBytes', options.maxBufferedBytes ?? 64 * 1024, 0);
+  const lagRetryMs = checkOption('lagRetryMs', options.lagRetryMs ?? 50, 1);
+  // Zero would never hand out a frame and spin on setImmediate forever.
+  const framesPerTurn = checkOption('framesPerTurn', options.framesPerTurn ?? 1024, 1);
   const topics = new Map<string, Topic>();
   const passes = new Map<Topic, Pass>();
   const lagging = new Set<Topic>();
   const stats: HubStats = { broadcasts: 0, framesSent: 0, framesSkipped: 0 };
+  const presence = createPresenceCadence<Topic>({ now: () => performance.now(), ...options.presence, size: (topic) => topic.peers.size, due: presenceDue });
   let dirty: Topic[] = [];
   let turn: NodeJS.Immediate | undefined;
   let delayedFlush: NodeJS.Timeout | undefined;
@@ -117,6 +142,7 @@ export function createHub(options: HubOptions): Hub {
 
   function changed(topic: Topic): void {
     topic.version++;
+    topic.offFrame = false;
     markDirty(topic);
   }
 
@@ -126,6 +152,39 @@ export function createHub(options: HubOptions): Hub {
     topic.dirtySince = performance.now();
     dirty.push(topic);
     turn ??= setImmediate(flush, framesPerTurn);
+  }
+
+  /** The one frame of the topic's current version, built when first needed. */
+  function versionFrame(topic: Topic): Framed {
+    if (topic.frameVersion !== topic.version || topic.frame === undefined) {
+      topic.frame = wireFrame(countJson(topic));
+      topic.frameVersion = topic.version;
+      topic.framedReaders = topic.readers;
+    }
+    return topic.frame;
+  }
+
+  /** True when the version's frame is built and shows fewer or more readers than there are. */
+  const readersMoved = (topic: Topic): boolean => topic.frameVersion === topic.version && topic.framedReaders !== topic.readers;
+
+  function exactFrame(topic: Topic): Framed {
+    if (!readersMoved(topic)) return versionFrame(topic);
+    topic.offFrame = true;
+    return wireFrame(countJson(topic));
+  }
+
+  /** A change of `live` alone is due: broadcast it unless every page already has it. */
+  function presenceDue(topic: Topic): void {
+    if (topics.get(topicKey(topic.site, topic.article)) !== topic) return;
+    // A pass already pending frames the latest readers when it gets to them.
+    if (topic.frameVersion !== topic.version && topic.dirty) return;
+    if (topic.frameVersion === topic.version && !readersMoved(topic) && !topic.offFrame) return;
+    changed(topic);
+  }
+
+  function readersChanged(topic: Topic, by: number): void {
+    topic.readers += by;
+    presence.changed(topic);
   }
 
   /**
@@ -156,7 +215,7 @@ export function createHub(options: HubOptions): Hub {
           continue;
         }
         topic.lastBroadcastAt = at;
-        pass = { cursor: topic.peers.entries(), startVersion: topic.version, frames: 0, lagged: 0, frame: undefined, frameVersion: -1 };
+        pass = { cursor: topic.peers.entries(), startVersion: topic.version, frames: 0, lagged: 0 };
         passes.set(topic, pass);
         stats.broadcasts++;
       }
@@ -187,11 +246,7 @@ export function createHub(options: HubOptions): Hub {
         pass.lagged++;
         continue;
       }
-      if (pass.frameVersion !== topic.version) {
-        pass.frame = wireFrame(countJson(topic));
-        pass.frameVersion = topic.version;
-      }
-      const frame = pass.frame as Framed;
+      const frame = versionFrame(topic);
       if (peer.sendWire !== undefined) peer.sendWire(frame.wire);
       else peer.send(frame.payload);
       topic.peers.set(peer, topic.version);
@@ -228,21 +283,16 @@ export function createHub(options: HubOptions): Hub {
       let topic = topics.get(key);
       if (topic === undefined) {
         const reads = options.loadReads(site, article);
-        topic = { site, article, peers: new Map(), readers: 0, reads, version: 0, dirty: false, dirtySince: 0, lastBroadcastAt: -Infinity };
+        topic = { site, article, peers: new Map(), readers: 0, reads, version: 0, frame: undefined, frameVersion: -1, framedReaders: 0, offFrame: false, dirty: false, dirtySince: 0, lastBroadcastAt: -Infinity };
         topics.set(key, topic);
       }
-      if (mode === 'reading') {
-        topic.readers++;
-        changed(topic);
-      }
-      // The caller sends this peer the current count itself.
+      if (mode === 'reading') readersChanged(topic, 1);
+      // The caller sends this peer exactFrame(topic) itself.
       topic.peers.set(peer, topic.version);
       return topic;
     },
     changeMode(topic, from, to) {
-      if (from === to) return;
-      topic.readers += to === 'reading' ? 1 : -1;
-      changed(topic);
+      if (from !== to) readersChanged(topic, to === 'reading' ? 1 : -1);
     },
     unsubscribe(peer, topic, mode) {
       if (!topic.peers.delete(peer)) return;
@@ -250,12 +300,10 @@ export function createHub(options: HubOptions): Hub {
         topics.delete(topicKey(topic.site, topic.article));
         passes.delete(topic);
         lagging.delete(topic);
+        presence.forget(topic);
         return;
       }
-      if (mode === 'reading') {
-        topic.readers--;
-        changed(topic);
-      }
+      if (mode === 'reading') readersChanged(topic, -1);
     },
     publish(site, article, reads) {
       const topic = topics.get(topicKey(site, article));
@@ -265,8 +313,13 @@ export function createHub(options: HubOptions): Hub {
     },
     live: (site, article) => topics.get(topicKey(site, article))?.readers ?? 0,
     markSent(peer, topic) {
-      if (topic.peers.has(peer)) topic.peers.set(peer, topic.version);
+      if (!topic.peers.has(peer)) return;
+      // What the caller sent is exactly what exactFrame() would frame: note it the same way.
+      if (readersMoved(topic)) topic.offFrame = true;
+      else versionFrame(topic);
+      topic.peers.set(peer, topic.version);
     },
+    exactFrame,
     topics: () => topics.values(),
     flush() {
       // Every pass to its end, however many peers: shutdown must not leave a page behind.
@@ -282,10 +335,17 @@ export function createHub(options: HubOptions): Hub {
       if (turn !== undefined) clearImmediate(turn);
       clearTimeout(delayedFlush);
       clearTimeout(lagTimer);
+      presence.close();
       topics.clear();
       passes.clear();
       lagging.clear();
       dirty = [];
     },
   };
+}
+
+function checkOption(name: string, value: number, min: number): number {
+  if (!Number.isFinite(value) && value !== Infinity) throw new TypeError(`createHub: ${name} must be a number, got ${value}`);
+  if (value < min) throw new RangeError(`createHub: ${name} must be at least ${min}, got ${value}`);
+  return value;
 }

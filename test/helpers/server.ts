@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../server/config.js';
 import { startServer, type RunningServer } from '../../server/server.js';
 import type { ServerEvents } from '../../server/events.js';
+import type { HubPresenceOptions } from '../../server/live/hub.js';
 
 /** A clock the test moves by hand, in epoch ms. */
 export interface TestClock {
@@ -32,15 +33,25 @@ export interface TestServer {
 /** 2026-01-15T12:00:00Z: far from midnight, so day buckets stay put unless a test moves them. */
 export const TEST_EPOCH = Date.UTC(2026, 0, 15, 12);
 
+/**
+ * Presence on a short real-time cadence, so a test waiting for `live` to settle waits tens of
+ * ms, not the production half second. The cadence itself is tested with fake timers in
+ * test/server/live/presence.test.ts.
+ */
+export const TEST_PRESENCE: HubPresenceOptions = { quietMs: 10, minWaitMs: 30, maxWaitMs: 30 };
+
 /** Starts a test server; `env` overrides settings by their environment names. */
-export async function startTestServer(env: Record<string, string> = {}, options: { events?: ServerEvents; pingIntervalMs?: number } = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: { events?: ServerEvents; pingIntervalMs?: number; presence?: HubPresenceOptions } = {},
+): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'readcounter-test-'));
   let time = TEST_EPOCH;
   const clock: TestClock = { now: () => time, advance: (ms) => void (time += ms) };
   const logs: string[] = [];
   const settings = { HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, DEDUPE: 'off', ...env };
   const start = (port: string) =>
-    startServer({ config: loadConfig({ ...settings, PORT: port }), now: clock.now, log: (line) => void logs.push(line), ...options });
+    startServer({ config: loadConfig({ ...settings, PORT: port }), now: clock.now, log: (line) => void logs.push(line), presence: TEST_PRESENCE, ...options });
   let server = await start(settings.PORT);
 
   return {

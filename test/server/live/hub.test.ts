@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHub, wireFrame, type Hub, type Peer } from '../../../server/live/hub.js';
+import { PRESENCE_MAX_WAIT_MS, PRESENCE_MIN_WAIT_MS, PRESENCE_QUIET_MS } from '../../../server/live/presence.js';
 
 /** A peer that records the frames it is handed; `buffered` simulates a slow socket. */
 function fakePeer(buffered = 0): Peer & { frames: Array<{ reads: number; live: number }>; buffered: number } {
@@ -15,12 +16,24 @@ function fakePeer(buffered = 0): Peer & { frames: Array<{ reads: number; live: n
   };
 }
 
+// Turns are real event-loop turns (setImmediate); timers and the presence clock are fake, so
+// "later" is a step of the fake clock and never a real wait.
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Moves the fake clock by `ms`, firing the timers due, then lets the turns they started run. */
+async function later(ms: number): Promise<void> {
+  vi.advanceTimersByTime(ms);
+  for (let i = 0; i < 3; i++) await nextTurn();
+}
 
 describe('createHub', () => {
   let hub: Hub;
-  afterEach(() => hub.close());
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+  });
+  afterEach(() => {
+    hub.close();
+    vi.useRealTimers();
+  });
 
   it('coalesces a burst of updates into one broadcast carrying the last value', async () => {
     hub = createHub({ loadReads: () => 0 });
@@ -93,7 +106,7 @@ describe('createHub', () => {
     expect(a.frames.map((f) => f.reads)).toEqual([12]);
   });
 
-  it('counts only reading pages as live, and broadcasts when they come and go', async () => {
+  it('counts only reading pages as live, and sends a change of live alone once it has settled', async () => {
     hub = createHub({ loadReads: () => 3 });
     const watcher = fakePeer();
     const reader = fakePeer();
@@ -101,11 +114,93 @@ describe('createHub', () => {
     const topic = hub.subscribe(reader, 's', '/a', 'reading');
     expect(hub.live('s', '/a')).toBe(1);
     await nextTurn();
-    expect(watcher.frames.at(-1)).toMatchObject({ reads: 3, live: 1 });
+    // Presence has its own cadence: not one broadcast per arriving page.
+    expect(watcher.frames).toEqual([]);
+    await later(PRESENCE_QUIET_MS);
+    expect(watcher.frames).toEqual([{ type: 'count', article: '/a', reads: 3, live: 1 }]);
     hub.unsubscribe(reader, topic, 'reading');
-    await nextTurn();
     expect(hub.live('s', '/a')).toBe(0);
+    await later(PRESENCE_QUIET_MS);
     expect(watcher.frames.at(-1)).toMatchObject({ reads: 3, live: 0 });
+  });
+
+  it('sends a crowd of arrivals as one broadcast per wait, and the exact live once the churn stops', async () => {
+    hub = createHub({ loadReads: () => 0 });
+    const watcher = fakePeer();
+    hub.subscribe(watcher, 's', '/hot', 'watching');
+    const readers = Array.from({ length: 1000 }, () => fakePeer());
+    // 1,000 pages arrive, one every 10 ms, for 10 s: the churn never settles for PRESENCE_QUIET_MS.
+    for (const reader of readers) {
+      hub.subscribe(reader, 's', '/hot', 'reading');
+      await later(10);
+    }
+    const during = hub.stats.broadcasts;
+    // A page's wait is the minimum here (1,001 pages × PRESENCE_MS_PER_PAGE < PRESENCE_MIN_WAIT_MS).
+    expect(during).toBeGreaterThanOrEqual(Math.floor(10_000 / PRESENCE_MIN_WAIT_MS) - 1);
+    expect(during).toBeLessThanOrEqual(Math.ceil(10_000 / PRESENCE_MIN_WAIT_MS) + 1);
+    await later(PRESENCE_QUIET_MS);
+    expect(watcher.frames.at(-1)).toMatchObject({ live: 1000 });
+    expect(readers.every((r) => r.frames.at(-1)?.live === 1000)).toBe(true);
+    // …and once quiet, nothing more is sent.
+    const sent = hub.stats.framesSent;
+    await later(PRESENCE_MAX_WAIT_MS);
+    expect(hub.stats.framesSent).toBe(sent);
+  });
+
+  it('waits longer under churn on a bigger article, up to the maximum', async () => {
+    hub = createHub({ loadReads: () => 0, presence: { msPerPage: 1 } });
+    const big = Array.from({ length: 3000 }, () => fakePeer());
+    for (const peer of big) hub.subscribe(peer, 's', '/big', 'watching');
+    const start = hub.stats.broadcasts;
+    // One arrival every 100 ms for 12 s: 3,000 pages × 1 ms = a 3 s wait between broadcasts.
+    for (let i = 0; i < 120; i++) {
+      hub.subscribe(fakePeer(), 's', '/big', 'reading');
+      await later(100);
+    }
+    expect(hub.stats.broadcasts - start).toBeGreaterThanOrEqual(3);
+    expect(hub.stats.broadcasts - start).toBeLessThanOrEqual(5);
+  });
+
+  it('folds a change of live into the next read broadcast instead of sending it twice', async () => {
+    hub = createHub({ loadReads: () => 0 });
+    const watcher = fakePeer();
+    hub.subscribe(watcher, 's', '/a', 'watching');
+    hub.subscribe(fakePeer(), 's', '/a', 'reading');
+    hub.publish('s', '/a', 1);
+    await nextTurn();
+    expect(watcher.frames).toEqual([{ type: 'count', article: '/a', reads: 1, live: 1 }]);
+    await later(PRESENCE_MAX_WAIT_MS);
+    expect(watcher.frames).toHaveLength(1);
+  });
+
+  it('gives a new page the exact state at once, and corrects it if the crowd it saw then shrinks back', async () => {
+    hub = createHub({ loadReads: () => 0 });
+    const first = fakePeer();
+    const firstTopic = hub.subscribe(first, 's', '/a', 'reading');
+    first.send(hub.exactFrame(firstTopic).payload);
+    await later(PRESENCE_MAX_WAIT_MS);
+    const second = fakePeer();
+    const topic = hub.subscribe(second, 's', '/a', 'reading');
+    second.send(hub.exactFrame(topic).payload);
+    expect(second.frames).toEqual([{ type: 'count', article: '/a', reads: 0, live: 2 }]);
+    // The first page leaves before the next presence broadcast: live is back to what the last
+    // broadcast showed, but the second page was shown 2 and must still be corrected.
+    hub.unsubscribe(first, firstTopic, 'reading');
+    await later(PRESENCE_QUIET_MS);
+    expect(second.frames.at(-1)).toMatchObject({ live: 1 });
+  });
+
+  it('never shows live for an article nobody is reading', async () => {
+    hub = createHub({ loadReads: () => 5 });
+    const watcher = fakePeer();
+    hub.subscribe(watcher, 's', '/a', 'watching');
+    const readers = [0, 1, 2].map(() => fakePeer());
+    const topics = readers.map((r) => hub.subscribe(r, 's', '/a', 'reading'));
+    await later(PRESENCE_QUIET_MS);
+    readers.forEach((r, i) => hub.unsubscribe(r, topics[i]!, 'reading'));
+    await later(PRESENCE_QUIET_MS);
+    expect(hub.live('s', '/a')).toBe(0);
+    expect(watcher.frames.at(-1)).toEqual({ type: 'count', article: '/a', reads: 5, live: 0 });
   });
 
   it('sends nothing to watchers of another article or another site', async () => {
@@ -135,7 +230,7 @@ describe('createHub', () => {
     expect(slow.frames).toEqual([]);
     expect(hub.stats.framesSkipped).toBeGreaterThanOrEqual(2);
     slow.buffered = 0;
-    await wait(30);
+    await later(30);
     expect(slow.frames.map((f) => f.reads)).toEqual([2]);
   });
 
@@ -150,7 +245,7 @@ describe('createHub', () => {
     await nextTurn();
     expect(seen).toEqual([]);
     slow.bufferedAmount = 0;
-    await wait(30);
+    await later(30);
     expect(seen).toEqual([2]);
   });
 
@@ -161,9 +256,9 @@ describe('createHub', () => {
     hub.subscribe(fast, 's', '/a', 'watching');
     hub.subscribe(slow, 's', '/a', 'watching');
     hub.publish('s', '/a', 1);
-    await wait(20);
+    await later(20);
     slow.buffered = 0;
-    await wait(20);
+    await later(20);
     expect(fast.frames.map((f) => f.reads)).toEqual([1]);
     expect(slow.frames.map((f) => f.reads)).toEqual([1]);
   });
@@ -179,7 +274,7 @@ describe('createHub', () => {
     await nextTurn();
     expect(a.frames.map((f) => f.reads)).toEqual([1]);
     time = 25;
-    await wait(40);
+    await later(40);
     expect(a.frames.map((f) => f.reads)).toEqual([1, 2]);
   });
 
@@ -255,5 +350,13 @@ describe('createHub', () => {
     hub.publish('s', '/a', 2);
     await nextTurn();
     expect(reader.frames.map((f) => f.reads)).toEqual([2]);
+  });
+});
+
+describe('createHub options', () => {
+  it('refuses a turn budget or interval that could never send, naming the option', () => {
+    expect(() => createHub({ loadReads: () => 0, framesPerTurn: 0 })).toThrow(/framesPerTurn/);
+    expect(() => createHub({ loadReads: () => 0, minIntervalMs: -1 })).toThrow(/minIntervalMs/);
+    expect(() => createHub({ loadReads: () => 0, maxBufferedBytes: Number.NaN })).toThrow(/maxBufferedBytes/);
   });
 });
