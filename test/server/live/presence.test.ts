@@ -44,6 +44,7 @@ describe('createPresenceCadence', () => {
       if (due.length > calls.length) calls.push(t + 100);
     }
     expect(calls).toEqual([3000, 6000, 9000]);
+    cadence.forget('/a');
     pages = 1_000_000;
     due = [];
     for (let t = 0; t < 6000; t += 100) {
