@@ -8,7 +8,7 @@ import { createApp } from './app.js';
 import { openStore, type Store } from './store.js';
 import { acquireDataLock } from './data-lock.js';
 import { applyPendingRestore } from './pending-restore.js';
-import { createHub, type Hub, type HubPresenceOptions } from './live/hub.js';
+import { createHub, wireFrame, type Hub, type HubPresenceOptions } from './live/hub.js';
 import { Connection, type ConnectionContext } from './live/connection.js';
 import { checkUpgrade, rejectUpgrade } from './live/upgrade.js';
 import { createReadRecorder } from './reads.js';
@@ -79,7 +79,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     maxFramesPerSecond: config.maxFramesPerSecond,
     parseLimits: { maxFrameBytes: config.maxFrameBytes, maxArticleBytes: config.maxArticleBytes },
     events,
-    hello: JSON.stringify({ type: 'hello', version: PROTOCOL_VERSION, dwellSeconds: config.dwellSeconds }),
+    hello: wireFrame(JSON.stringify({ type: 'hello', version: PROTOCOL_VERSION, dwellSeconds: config.dwellSeconds })),
     feed: features.feed,
   };
   const connections = new Set<Connection>();
@@ -127,6 +127,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // If the handshake itself fails, ws destroys the socket without calling back: give the slot back.
     const releaseSlot = (): void => limits.disconnect(reader.limitKey);
     socket.once('close', releaseSlot);
+    // ws writes the 101 response and calls back synchronously; corked, the response and the
+    // `hello` frame leave in one write instead of two.
+    socket.cork();
     wss.handleUpgrade(req, socket, head, (ws) => {
       socket.off('close', releaseSlot);
       const connection = new Connection(ws, decision.site, reader, context, socket);
@@ -135,6 +138,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       byWs.set(ws, connection);
       ws.on('message', onMessage).on('pong', onPong).on('close', onClose).on('error', onError);
     });
+    socket.uncork();
   });
 
   const pinger = setInterval(() => {

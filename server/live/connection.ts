@@ -9,7 +9,7 @@ import {
   type ParseLimits,
   type SubscribeMode,
 } from '../../shared/protocol.js';
-import type { Hub, Peer, Topic } from './hub.js';
+import type { Framed, Hub, Peer, Topic } from './hub.js';
 import { ReadRefused, type ReadRecorder } from '../reads.js';
 import type { ServerEvents } from '../events.js';
 import type { Reader } from '../trust/reader.js';
@@ -24,8 +24,8 @@ export interface ConnectionContext {
   maxFramesPerSecond: number;
   parseLimits: ParseLimits;
   events: ServerEvents;
-  /** The `hello` frame, serialized once. */
-  hello: string;
+  /** The `hello` frame, framed once for every connection. */
+  hello: Framed;
   /** The dashboard's live channel (server/admin/live-feed.ts), for admin connections' `watch-site`. */
   feed: { watch(peer: Peer, site: string): void; unwatch(peer: Peer): void };
 }
@@ -64,7 +64,7 @@ export class Connection implements Peer {
     this.reader = reader;
     this.#ctx = ctx;
     this.#socket = socket;
-    ws.send(ctx.hello);
+    this.sendWire(ctx.hello.wire);
   }
 
   get bufferedAmount(): number {

@@ -2,14 +2,15 @@
 export const PRESENCE_QUIET_MS = 500;
 /** The longest a changed `live` waits while pages keep coming and going, on a small article. */
 export const PRESENCE_MIN_WAIT_MS = 1_000;
-/** …and on the largest: the wait grows with the article's pages, up to this. */
-export const PRESENCE_MAX_WAIT_MS = 5_000;
+/** …and on the largest: the wait grows with the article's pages, up to this (10,000 pages). */
+export const PRESENCE_MAX_WAIT_MS = 10_000;
 /**
  * Wait per page showing the article while it churns: a presence broadcast costs one frame per
  * page, so waiting this long per page caps presence at 1 / PRESENCE_MS_PER_PAGE frames a second
- * per article (4,000 at 0.25 ms), however many pages come and go. 10,000 pages: 2.5 s.
+ * per article (1,000 at 1 ms: a few % of a core), however many pages come and go; past
+ * 10,000 pages the maximum wait holds it to pages / 10 a second (2,000 at the file limit).
  */
-export const PRESENCE_MS_PER_PAGE = 0.25;
+export const PRESENCE_MS_PER_PAGE = 1;
 
 /** Options for createPresenceCadence(). */
 export interface PresenceOptions<T> {
