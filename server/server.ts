@@ -19,6 +19,13 @@ import { createIpLimits } from './trust/ip-limits.js';
 import { createSeenKeys } from './trust/dedupe.js';
 import { readerOf } from './trust/reader.js';
 
+/**
+ * Connections the kernel may queue before we accept them (capped by net.core.somaxconn). After a
+ * deploy every open page reconnects within about a second; Node's default of 511 drops the rest
+ * of the SYNs, and each dropped page waits a full TCP retransmit before it tries again.
+ */
+export const LISTEN_BACKLOG = 4096;
+
 /** How often every socket is pinged; a peer that missed the previous pong is terminated. */
 export const PING_INTERVAL_MS = 30_000;
 
@@ -154,7 +161,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   pinger.unref();
 
   try {
-    await listen(server, { port: config.port, host: config.host });
+    await listen(server, { port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
     await features.listenMetrics();
   } catch (error) {
     clearInterval(pinger);
