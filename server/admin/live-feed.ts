@@ -20,7 +20,7 @@ export type AdminPeer = Pick<Peer, 'send' | 'bufferedAmount'>;
 export interface LiveFeedOptions {
   store: Pick<Store, 'totals' | 'daily'>;
   /** The hub, read when a frame is built (it is created after the events that feed this). */
-  hub: () => Pick<Hub, 'topics'>;
+  hub: () => Pick<Hub, 'topicsOf'>;
   now: () => number;
   /** How often "reading now" is re-checked for watched sites, in ms. @default 1000 */
   pollMs?: number;

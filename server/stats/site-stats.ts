@@ -48,7 +48,7 @@ export interface SiteStats {
 /** What siteStats() reads: the store and the hub's live figures. */
 export interface StatsSource {
   store: Pick<Store, 'daily' | 'totals' | 'reads'>;
-  hub: Pick<Hub, 'topics' | 'live'>;
+  hub: Pick<Hub, 'topicsOf' | 'live'>;
 }
 
 /** A site's (or one article's) daily series, totals and ranking over an inclusive range. */
@@ -94,11 +94,11 @@ export function siteStats({ store, hub }: StatsSource, site: string, range: DayR
 }
 
 /** Pages reading now on a site: in all, and per article (articles with nobody reading are left out). */
-export function liveBySite(hub: Pick<Hub, 'topics'>, site: string): { total: number; byArticle: Map<string, number> } {
+export function liveBySite(hub: Pick<Hub, 'topicsOf'>, site: string): { total: number; byArticle: Map<string, number> } {
   const byArticle = new Map<string, number>();
   let total = 0;
-  for (const topic of hub.topics()) {
-    if (topic.site !== site || topic.readers === 0) continue;
+  for (const topic of hub.topicsOf(site)) {
+    if (topic.readers === 0) continue;
     byArticle.set(topic.article, topic.readers);
     total += topic.readers;
   }

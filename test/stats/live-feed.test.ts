@@ -89,7 +89,7 @@ describe('createLiveFeed', () => {
     const at = Date.parse(`${day}T12:00:00Z`);
     const feed = createLiveFeed({
       store: { totals: () => [{ site: SITE, article: '/a', reads: 5 }], daily: () => [{ site: SITE, article: '/a', day, reads: 5 }] },
-      hub: () => ({ topics: () => [][Symbol.iterator]() }),
+      hub: () => ({ topicsOf: () => [] }),
       now: () => at,
     });
     const frames: Array<{ type: string; reads: number }> = [];
