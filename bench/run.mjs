@@ -10,6 +10,8 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { hotArticle, idleMemory, ingest, longTail } from './lib/scenarios.mjs';
+import { hotPost, openPages } from './lib/hot-post.mjs';
+import { reconnectStorm } from './lib/reconnect-storm.mjs';
 import { renderMarkdown, renderTable } from './lib/report.mjs';
 import { renderChart } from './lib/chart.mjs';
 
@@ -48,7 +50,7 @@ function makePlan(f) {
   const steadyMs = size === 'full' ? 5_000 : size === 'quick' ? 2_000 : 3_000;
   return {
     size,
-    only: new Set((f.only ?? 'idle,hot,tail,ingest').split(',')),
+    only: new Set((f.only ?? 'idle,hot,tail,ingest,open-reading,open-watching,hot-post,reconnect-storm').split(',')),
     servers: /** @type {Array<'baseline' | 'readcounter'>} */ (f.servers.split(',')),
     // 10k (and 2k, 19k) idle figures come from the hot-article runs' setup.
     idle: size === 'quick' ? [] : ['max'],
@@ -72,6 +74,11 @@ function makePlan(f) {
     tail: size === 'quick' ? { articles: 100, perArticle: 10, rate: 200, durationMs: 2_000 } : { articles: 1_000, perArticle: 10, rate: 1_000, durationMs: steadyMs },
     ingest: size === 'quick' ? { readers: 500, perReader: 100, durationMs: 2_000 } : { readers: 2_000, perReader: size === 'full' ? 200 : 50, durationMs: size === 'full' ? 8_000 : 3_000 },
     chart: f.chart ?? size !== 'quick',
+    // Issue 10, a post goes viral: pages on one article in `reading` mode, as on a post.
+    openPages: size === 'quick' ? 2_000 : 10_000,
+    hotPost: { pages: size === 'quick' ? 2_000 : 10_000, windowMs: size === 'quick' ? 4_000 : 10_000, perSecond: 50, readRate: 100, readerPool: size === 'quick' ? 600 : 1_500 },
+    // As many as the file limit allows, up to 19,000 (the issue's figure).
+    stormPages: size === 'quick' ? 2_000 : 19_000,
   };
 }
 
@@ -118,6 +125,19 @@ async function main() {
       for (const kind of kinds) out[kind] = await ingest(kind, { ...plan.ingest, env: { DEDUPE: dedupe }, log, profileDir: kind === 'readcounter' ? profileDir : undefined });
       results.ingest.push(out);
     }
+  }
+  for (const mode of /** @type {const} */ (['reading', 'watching'])) {
+    if (!plan.only.has(`open-${mode}`)) continue;
+    log(`open-${mode}: ${plan.openPages} pages on one article`);
+    results[mode === 'reading' ? 'openReading' : 'openWatching'] = await both((kind) => openPages(kind, { count: plan.openPages, mode, log }));
+  }
+  if (plan.only.has('hot-post')) {
+    log(`hot-post: ${plan.hotPost.pages} reading pages, ${plan.hotPost.perSecond}/s arriving and leaving for ${plan.hotPost.windowMs / 1000} s, then with ${plan.hotPost.readRate} reads/s`);
+    results.hotPost = await both((kind) => hotPost(kind, { ...plan.hotPost, log }));
+  }
+  if (plan.only.has('reconnect-storm')) {
+    log(`reconnect-storm: up to ${plan.stormPages} reading pages, server restarted`);
+    results.reconnectStorm = await both((kind) => reconnectStorm(kind, { pages: plan.stormPages, log }));
   }
   results.seconds = (Date.now() - started) / 1000;
   results.machine.loadAverageAtEnd = loadavg();
