@@ -5,13 +5,15 @@ import { Histogram } from './stats.mjs';
 import { now } from './raw-socket.mjs';
 import { leavePage, openPage, pages } from './watchers.mjs';
 
+/** An arrival without its first count after this long is counted as failed (the target is 1 s). */
+const ARRIVAL_TIMEOUT_MS = 10_000;
 /** Arriving pages are numbered from here, apart from the first pages (user agent, source address). */
 let nextIndex = 1_000_000;
 
 /**
  * For `durationMs`, opens `arrivePerSecond` new pages on `article` in `mode` and closes
  * `leavePerSecond` open ones, picked at random (arrivals included). Resolves once every
- * arrival has its first count or failed (30 s at most each).
+ * arrival has its first count or failed (10 s at most each).
  */
 export async function churn({ article, mode = 'reading', arrivePerSecond, leavePerSecond, durationMs }) {
   const candidates = pages().filter((s) => s.open && !s.state.left && s.state.ready && s.state.slots.has(article));
@@ -24,7 +26,7 @@ export async function churn({ article, mode = 'reading', arrivePerSecond, leaveP
   let left = 0;
   let lastArrivalAt = -Infinity;
   const arrive = () => {
-    const socket = openPage(nextIndex++, [article], mode);
+    const socket = openPage(nextIndex++, [article], mode, ARRIVAL_TIMEOUT_MS);
     pending.push(socket.state.opened.then((/** @type {boolean} */ ok) => {
       if (!ok) return void failed++;
       arrived++;

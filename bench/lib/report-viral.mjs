@@ -72,7 +72,7 @@ function hotPostTable(/** @type {any} */ run) {
     ['churn + reads: read → tick p50 / p99', `${ms(r?.busy.phase.latencyMs.p50)} / ${ms(p99(r))}`, `${ms(b?.busy.phase.latencyMs.p50)} / ${ms(p99(b))}`, times(ratio(p99(r), p99(b))), r ? judge(p99(r), limit, `p99 ≤ 2 × single = ${ms(limit)}`) : ''],
     ['  arrival → first count p50 / p99', firstCell(r?.busy), firstCell(b?.busy), times(ratio(r?.busy.firstCountMs.p99, b?.busy.firstCountMs.p99)), r ? judge(r.busy.firstCountMs.p99, t.firstCountP99Ms, `p99 ≤ ${ms(t.firstCountP99Ms)}`) : ''],
     ['  live = truth on every page, after churn', liveCell(r?.busy.live), liveCell(b?.busy.live), '', r ? judge(r.busy.live?.ms, t.liveSettleMs, `≤ ${ms(t.liveSettleMs)}`) : ''],
-    ['  every page holds the final reads', finalCell(r?.busy.phase), finalCell(b?.busy.phase), '', r ? verdict(r.busy.phase.pages.done === r.busy.phase.pages.total && r.busy.phase.converged, 'all') : ''],
+    ['  every page holds the final reads', finalCell(r?.busy.phase), finalCell(b?.busy.phase), '', r ? verdict(r.busy.phase.pages.done === r.busy.phase.pages.total && r.busy.phase.converged, 'all pages') : ''],
     ['  reads counted / planned', readsCell(r?.busy.phase), readsCell(b?.busy.phase), '', ''],
     ['  server CPU (one core)', pct(r?.busy.cpuPercent), pct(b?.busy.cpuPercent), times(ratio(r?.busy.cpuPercent, b?.busy.cpuPercent)), ''],
     ['  arrivals / leaves offered', churnCell(r?.busy), churnCell(b?.busy), '', ''],

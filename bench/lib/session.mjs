@@ -39,9 +39,10 @@ export async function openSession(kind, { env, profileDir, log }) {
     },
     /**
      * Opens `count` watcher sockets spread over generators (at least `shares` of them); each
-     * follows `articles` (all, or one each round robin when `spread`) in `mode`.
+     * follows `articles` (all, or one each round robin when `spread`) in `mode`. A server that
+     * admits pages slowly (reading mode, before issue 10) gets up to `timeoutMs`.
      */
-    async openWatchers(count, articles, spread = false, { mode = 'watching', shares: atLeast = 1 } = {}) {
+    async openWatchers(count, articles, spread = false, { mode = 'watching', shares: atLeast = 1, timeoutMs = 180_000 } = {}) {
       const shares = Math.max(atLeast, Math.ceil(count / SOCKETS_PER_GENERATOR));
       while (session.watcherGenerators.length < shares) session.watcherGenerators.push(await session.generator(`w${session.watcherGenerators.length}`));
       const started = now();
@@ -51,7 +52,7 @@ export async function openSession(kind, { env, profileDir, log }) {
           const share = Math.floor(count / shares) + (i < count % shares ? 1 : 0);
           const args = { count: share, articles, spread, first, mode };
           first += share;
-          return g.call('openWatchers', args, 180_000);
+          return g.call('openWatchers', args, timeoutMs);
         }),
       );
       const failed = results.reduce((a, r) => a + r.failed, 0);

@@ -93,10 +93,10 @@ export async function openWatchers({ count, articles, spread = false, mode = 'wa
 /**
  * Opens one page: a socket that follows `articles` in `mode`. Its `state.opened` resolves
  * true once it has a count of each (then `state.firstAt` is when), false on failure or
- * after 30 s; `state.startedAt` is when the connection was started.
+ * after `timeoutMs`; `state.startedAt` is when the connection was started.
  * @param {number} index @param {string[]} articles @param {string} mode
  */
-export function openPage(index, articles, mode) {
+export function openPage(index, articles, mode, timeoutMs = 30_000) {
   const slots = new Map();
   for (const article of articles) {
     slots.set(article, slotArticle.length);
@@ -111,7 +111,7 @@ export function openPage(index, articles, mode) {
   const opened = new Promise((r) => (resolve = r));
   const startedAt = now();
   const socket = connectPage({ index, articles, mode, slots, startedAt, firstAt: NaN, left: false, opened });
-  const timer = setTimeout(() => socket.state.done?.(false), 30_000);
+  const timer = setTimeout(() => socket.state.done?.(false), timeoutMs);
   socket.state.done = (/** @type {boolean} */ ok) => {
     clearTimeout(timer);
     socket.state.done = undefined;
