@@ -126,18 +126,28 @@ async function main() {
       results.ingest.push(out);
     }
   }
+  // A viral-post run that fails outright (a server too slow to admit its pages in time) is
+  // recorded as { error }, shown under its table, and the run goes on.
+  const survive = (/** @type {(kind: 'baseline' | 'readcounter') => Promise<any>} */ run) => async (/** @type {'baseline' | 'readcounter'} */ kind) => {
+    try {
+      return await run(kind);
+    } catch (error) {
+      log(`  ${kind} FAILED: ${error instanceof Error ? error.message : String(error)}`);
+      return { error: error instanceof Error ? error.message : String(error) };
+    }
+  };
   for (const mode of /** @type {const} */ (['reading', 'watching'])) {
     if (!plan.only.has(`open-${mode}`)) continue;
     log(`open-${mode}: ${plan.openPages} pages on one article`);
-    results[mode === 'reading' ? 'openReading' : 'openWatching'] = await both((kind) => openPages(kind, { count: plan.openPages, mode, log }));
+    results[mode === 'reading' ? 'openReading' : 'openWatching'] = await both(survive((kind) => openPages(kind, { count: plan.openPages, mode, log })));
   }
   if (plan.only.has('hot-post')) {
     log(`hot-post: ${plan.hotPost.pages} reading pages, ${plan.hotPost.perSecond}/s arriving and leaving for ${plan.hotPost.windowMs / 1000} s, then with ${plan.hotPost.readRate} reads/s`);
-    results.hotPost = await both((kind) => hotPost(kind, { ...plan.hotPost, log }));
+    results.hotPost = await both(survive((kind) => hotPost(kind, { ...plan.hotPost, log })));
   }
   if (plan.only.has('reconnect-storm')) {
     log(`reconnect-storm: up to ${plan.stormPages} reading pages, server restarted`);
-    results.reconnectStorm = await both((kind) => reconnectStorm(kind, { pages: plan.stormPages, log }));
+    results.reconnectStorm = await both(survive((kind) => reconnectStorm(kind, { pages: plan.stormPages, log })));
   }
   results.seconds = (Date.now() - started) / 1000;
   results.machine.loadAverageAtEnd = loadavg();

@@ -26,12 +26,17 @@ const judge = (/** @type {number} */ x, /** @type {number} */ limit, /** @type {
  */
 export function viralTables(results) {
   const tables = [];
-  for (const [key, mode] of /** @type {const} */ ([['openReading', 'reading'], ['openWatching', 'watching']])) {
-    const run = results[key];
-    if (run !== undefined) tables.push(openTable(run, mode));
-  }
-  if (results.hotPost !== undefined) tables.push(hotPostTable(results.hotPost));
-  if (results.reconnectStorm !== undefined) tables.push(stormTable(results.reconnectStorm));
+  const add = (/** @type {any} */ run, /** @type {(run: any) => { title: string, rows: string[][], notes: string[] }} */ table) => {
+    if (run === undefined) return;
+    // A server whose run failed outright shows as — with its error under the table.
+    const errors = Object.entries(run).filter(([, x]) => x?.error !== undefined);
+    const t = table(Object.fromEntries(Object.entries(run).map(([k, x]) => [k, x?.error === undefined ? x : undefined])));
+    tables.push({ ...t, notes: [...t.notes, ...errors.map(([kind, x]) => `${kind} FAILED: ${x.error}`)] });
+  };
+  add(results.openReading, (run) => openTable(run, 'reading'));
+  add(results.openWatching, (run) => openTable(run, 'watching'));
+  add(results.hotPost, hotPostTable);
+  add(results.reconnectStorm, stormTable);
   return tables;
 }
 
@@ -69,6 +74,7 @@ function hotPostTable(/** @type {any} */ run) {
     ['  arrival → first count p50 / p99', firstCell(r?.quiet), firstCell(b?.quiet), times(ratio(r?.quiet.firstCountMs.p99, b?.quiet.firstCountMs.p99)), r ? judge(r.quiet.firstCountMs.p99, t.firstCountP99Ms, `p99 ≤ ${ms(t.firstCountP99Ms)}`) : ''],
     ['  live = truth on every page, after churn', liveCell(r?.quiet.live), liveCell(b?.quiet.live), '', r ? judge(r.quiet.live?.ms, t.liveSettleMs, `≤ ${ms(t.liveSettleMs)}`) : ''],
     ['  arrivals / leaves offered', churnCell(r?.quiet), churnCell(b?.quiet), '', ''],
+    ['  page generators\' own CPU (sum)', pct(r?.quiet.generatorsCpuPercent), pct(b?.quiet.generatorsCpuPercent), '', ''],
     ['churn + reads: read → tick p50 / p99', `${ms(r?.busy.phase.latencyMs.p50)} / ${ms(p99(r))}`, `${ms(b?.busy.phase.latencyMs.p50)} / ${ms(p99(b))}`, times(ratio(p99(r), p99(b))), r ? judge(p99(r), limit, `p99 ≤ 2 × single = ${ms(limit)}`) : ''],
     ['  arrival → first count p50 / p99', firstCell(r?.busy), firstCell(b?.busy), times(ratio(r?.busy.firstCountMs.p99, b?.busy.firstCountMs.p99)), r ? judge(r.busy.firstCountMs.p99, t.firstCountP99Ms, `p99 ≤ ${ms(t.firstCountP99Ms)}`) : ''],
     ['  live = truth on every page, after churn', liveCell(r?.busy.live), liveCell(b?.busy.live), '', r ? judge(r.busy.live?.ms, t.liveSettleMs, `≤ ${ms(t.liveSettleMs)}`) : ''],
@@ -76,6 +82,7 @@ function hotPostTable(/** @type {any} */ run) {
     ['  reads counted / planned', readsCell(r?.busy.phase), readsCell(b?.busy.phase), '', ''],
     ['  server CPU (one core)', pct(r?.busy.cpuPercent), pct(b?.busy.cpuPercent), times(ratio(r?.busy.cpuPercent, b?.busy.cpuPercent)), ''],
     ['  arrivals / leaves offered', churnCell(r?.busy), churnCell(b?.busy), '', ''],
+    ['  page generators\' own CPU (sum)', pct(r?.busy.generatorsCpuPercent), pct(b?.busy.generatorsCpuPercent), '', ''],
   ];
   const notes = ['The baseline has no presence: it never sends `live` on its own, so "live = truth" does not apply to it. p99 read → tick is over the pages that stayed through the window; the limit is twice the baseline\'s single-read p99 at the same N (readcounter\'s own when the baseline did not run).'];
   return { title: `hot-post: ${r?.setup.pages ?? b?.setup.pages} reading pages on one article, ${churnRate(r ?? b)}`, rows, notes };

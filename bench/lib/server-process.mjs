@@ -88,9 +88,7 @@ export async function startServer(kind, { env = {} } = {}) {
     },
     /** User and system (kernel) CPU time so far, in ms, from /proc/PID/stat. */
     cpu() {
-      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return { user: (Number(fields[11]) * 1000) / CLOCK_TICKS_PER_SECOND, system: (Number(fields[12]) * 1000) / CLOCK_TICKS_PER_SECOND };
+      return processCpu(/** @type {number} */ (child.pid));
     },
     /** Files the server holds open now. */
     openFiles() {
@@ -138,6 +136,13 @@ export async function startServer(kind, { env = {} } = {}) {
 }
 
 /** @typedef {Awaited<ReturnType<typeof startServer>>} ServerUnderTest */
+
+/** User and system (kernel) CPU time of process `pid` so far, in ms, from /proc/PID/stat. */
+export function processCpu(/** @type {number} */ pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { user: (Number(fields[11]) * 1000) / CLOCK_TICKS_PER_SECOND, system: (Number(fields[12]) * 1000) / CLOCK_TICKS_PER_SECOND };
+}
 
 /**
  * Resolves with the URL a server prints once it listens; rejects if it exits first or takes
