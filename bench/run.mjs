@@ -1,7 +1,7 @@
 // `npm run bench`: readcounter against a bare-ws broadcast loop, side by side, on this machine.
 // Never part of `npm test`. See docs/benchmarks.md for what each figure means.
 //
-//   npm run bench                          default run, < ~5 minutes
+//   npm run bench                          default run, ~8 minutes (far longer on a server that admits reading pages slowly)
 //   npm run bench -- --full                longer phases, steady rates at every watcher count
 //   npm run bench -- --quick               a small smoke run for development (no chart)
 //   npm run bench -- --watchers=2000,10000 --only=hot,idle --profile
