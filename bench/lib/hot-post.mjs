@@ -10,8 +10,11 @@ import { now } from './raw-socket.mjs';
 
 /** The viral post every page of these scenarios is on. */
 const ARTICLE = '/viral';
-/** Opening pages in reading mode took 82 s for 10,000 before issue 10: allow for a loaded machine. */
-export const OPEN_LIMIT_MS = 600_000;
+/**
+ * Pages not started this long after opening began are left out and shown as failed: opening
+ * 10,000 reading pages took 82 s before issue 10, and far longer on a loaded machine.
+ */
+export const OPEN_LIMIT_MS = 300_000;
 
 /** Asks every page generator for its pages on ARTICLE, folded. @param {import('./session.mjs').Session} session */
 async function status(session, /** @type {object} */ args = {}) {
@@ -47,7 +50,7 @@ export async function openPages(kind, { count, mode, log }) {
   const session = await openSession(kind, { log });
   try {
     const cpuBefore = session.server.cpuMs();
-    const opened = await session.openWatchers(count, [ARTICLE], false, { mode, timeoutMs: OPEN_LIMIT_MS });
+    const opened = await session.openWatchers(count, [ARTICLE], false, { mode, withinMs: OPEN_LIMIT_MS });
     const openedAt = now();
     const cpuMs = session.server.cpuMs() - cpuBefore;
     const live = mode === 'reading' ? await liveSettle(session, openedAt, 30_000) : undefined;
@@ -70,7 +73,7 @@ export async function hotPost(kind, { pages, windowMs, perSecond, readRate, read
     const files = session.server.openFiles();
     const arrivals = Math.ceil((2 * perSecond * windowMs) / 1000);
     // Arrivals are opened by the page generators too: keep each under its 10,000 sockets.
-    const opened = await session.openWatchers(pages, [ARTICLE], false, { mode: 'reading', shares: Math.ceil((pages + arrivals) / 10_000), timeoutMs: OPEN_LIMIT_MS });
+    const opened = await session.openWatchers(pages, [ARTICLE], false, { mode: 'reading', shares: Math.ceil((pages + arrivals) / 10_000), withinMs: OPEN_LIMIT_MS });
     const pool = Math.max(50, Math.min(readerPool, FILE_LIMIT - files - FILE_MARGIN - opened.opened - arrivals));
     const readers = await session.openReaders(pool);
     const setup = { pages: opened.opened, failed: opened.failed, openSeconds: opened.seconds, readerPool: readers.opened, plannedPool: readerPool };

@@ -27,7 +27,7 @@ export async function reconnectStorm(kind, { pages, log }) {
     const room = FILE_LIMIT - session.server.openFiles() - FILE_MARGIN;
     const planned = pages;
     const count = Math.min(pages, room);
-    const opened = await session.openWatchers(count, [ARTICLE], false, { mode: 'reading', timeoutMs: OPEN_LIMIT_MS });
+    const opened = await session.openWatchers(count, [ARTICLE], false, { mode: 'reading', withinMs: OPEN_LIMIT_MS });
     // A few pages read: readcounter keeps these across the restart, the baseline loses them.
     await gens()[0].call('readSome', { article: ARTICLE, count: READS });
     const counted = await waitForReads(session, READS, 30_000);

@@ -39,10 +39,10 @@ export async function openSession(kind, { env, profileDir, log }) {
     },
     /**
      * Opens `count` watcher sockets spread over generators (at least `shares` of them); each
-     * follows `articles` (all, or one each round robin when `spread`) in `mode`. A server that
-     * admits pages slowly (reading mode, before issue 10) gets up to `timeoutMs`.
+     * follows `articles` (all, or one each round robin when `spread`) in `mode`. With `withinMs`,
+     * sockets not started by then are left out (a server that admits pages slowly).
      */
-    async openWatchers(count, articles, spread = false, { mode = 'watching', shares: atLeast = 1, timeoutMs = 180_000 } = {}) {
+    async openWatchers(count, articles, spread = false, { mode = 'watching', shares: atLeast = 1, withinMs = undefined } = {}) {
       const shares = Math.max(atLeast, Math.ceil(count / SOCKETS_PER_GENERATOR));
       while (session.watcherGenerators.length < shares) session.watcherGenerators.push(await session.generator(`w${session.watcherGenerators.length}`));
       const started = now();
@@ -50,9 +50,9 @@ export async function openSession(kind, { env, profileDir, log }) {
       const results = await Promise.all(
         session.watcherGenerators.map((g, i) => {
           const share = Math.floor(count / shares) + (i < count % shares ? 1 : 0);
-          const args = { count: share, articles, spread, first, mode };
+          const args = { count: share, articles, spread, first, mode, withinMs };
           first += share;
-          return g.call('openWatchers', args, timeoutMs);
+          return g.call('openWatchers', args, (withinMs ?? 120_000) + 60_000);
         }),
       );
       const failed = results.reduce((a, r) => a + r.failed, 0);

@@ -78,16 +78,22 @@ const watcherHandlers = {
 
 /**
  * Opens `count` watcher sockets; socket i follows `articles` (all of them, or the one at
- * i mod length when `spread`). Resolves once each has its first counts, or failed.
+ * i mod length when `spread`). Resolves once each has its first counts, or failed. Sockets
+ * not yet started `withinMs` after the start are not opened at all (counted as failed), so a
+ * server that admits pages slowly still ends in bounded time with what it let in.
  */
-export async function openWatchers({ count, articles, spread = false, mode = 'watching', first = 0 }) {
+export async function openWatchers({ count, articles, spread = false, mode = 'watching', first = 0, withinMs = Infinity }) {
   const jobs = [];
+  const deadline = now() + withinMs;
+  let late = 0;
   for (let i = 0; i < count; i++) {
     const mine = spread ? [articles[(first + i) % articles.length]] : articles;
-    jobs.push(() => openPage(first + i, mine, mode).state.opened);
+    jobs.push(() => (now() > deadline ? (late++, false) : openPage(first + i, mine, mode).state.opened));
   }
   const results = await limited(jobs, OPENING_AT_ONCE);
-  return { opened: results.filter(Boolean).length, failed: results.filter((r) => !r).length, reasons: failureReasons(watchers) };
+  const reasons = failureReasons(watchers);
+  if (late > 0) reasons[`not started within ${withinMs / 1000} s`] = late;
+  return { opened: results.filter(Boolean).length, failed: results.filter((r) => !r).length, reasons };
 }
 
 /**
