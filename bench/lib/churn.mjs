@@ -28,10 +28,12 @@ export async function churn({ article, mode = 'reading', arrivePerSecond, leaveP
   const arrive = () => {
     const socket = openPage(nextIndex++, [article], mode, ARRIVAL_TIMEOUT_MS);
     pending.push(socket.state.opened.then((/** @type {boolean} */ ok) => {
-      // A failed arrival still waited: its time so far goes in, so the p99 is a lower bound, not a hole.
+      // A failed arrival still waited: its time so far goes in, so the p99 is a lower bound, not
+      // a hole. The reader gives up and closes the tab, so no page is left half in.
       if (!ok) {
         failed++;
         latency.add(now() - socket.state.startedAt);
+        leavePage(socket);
         return;
       }
       arrived++;

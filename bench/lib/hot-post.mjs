@@ -28,16 +28,18 @@ async function status(session, /** @type {object} */ args = {}) {
  * @param {import('./session.mjs').Session} session
  */
 export async function liveSettle(session, since, deadlineMs) {
-  const truth = (await status(session)).reading;
+  let truth = (await status(session)).reading;
   if (session.kind === 'baseline') return { truth, settled: false, applies: false };
   const deadline = now() + deadlineMs;
   let s;
   for (;;) {
     s = await status(session, { live: truth });
-    if (s.holdLive === s.total || now() > deadline) break;
+    // A page still waiting for its first count joins the truth once it has it.
+    if ((s.holdLive === s.total && s.reading === truth) || now() > deadline) break;
+    truth = s.reading;
     await sleep(50);
   }
-  const settled = s.holdLive === s.total;
+  const settled = s.holdLive === s.total && s.reading === truth;
   return { truth, settled, applies: true, ms: settleMs(s.liveChangedAt, since, settled), holding: s.holdLive, pages: s.total };
 }
 
