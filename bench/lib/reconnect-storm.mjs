@@ -45,7 +45,7 @@ export async function reconnectStorm(kind, { pages, log }) {
     const done = s.right === armed.pages;
     const doneAt = done ? s.lastRightAt : NaN;
     const result = {
-      planned, pages: armed.pages, failed: opened.failed, countedBefore: counted, expected,
+      planned, fits: count, pages: armed.pages, failed: opened.failed, countedBefore: counted, expected,
       back: s.back, right: s.right, wrong: s.wrong, attempts: s.attempts, done,
       downMs: restart.listeningAt - restart.closedAt,
       stopMs: restart.closedAt - restart.stoppedAt,

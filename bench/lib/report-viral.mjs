@@ -108,7 +108,7 @@ function stormTable(/** @type {any} */ run) {
 const opened = (/** @type {any} */ x) => (x === undefined ? '—' : `${x.pages}${x.failed > 0 ? ` (${x.failed} FAILED to open)` : ''}`);
 const firstCell = (/** @type {any} */ x) => (x === undefined ? '—' : `${ms(x.firstCountMs.p50)} / ${x.failed > 0 ? '≥ ' : ''}${ms(x.firstCountMs.p99)}`);
 const churnRate = (/** @type {any} */ x) => (x === undefined ? '' : `${x.perSecond}/s arriving and leaving for ${x.windowSeconds} s, then the same with ${x.readRate} reads/s`);
-const stormPages = (/** @type {any} */ x) => (x === undefined ? '—' : `${x.pages}${x.pages < x.planned ? ` (planned ${x.planned}; file limit)` : ''}${x.failed > 0 ? `, ${x.failed} failed to open` : ''}`);
+const stormPages = (/** @type {any} */ x) => (x === undefined ? '—' : `${x.pages}${x.fits < x.planned ? ` (planned ${x.planned}; the file limit allows ${x.fits})` : ''}${x.failed > 0 ? `, ${x.failed} FAILED to open` : ''}`);
 const stormCounts = (/** @type {any} */ x) => (x === undefined ? '—' : `${x.back} / ${x.right} / ${x.wrong}${x.done ? '' : ' — NOT ALL'}`);
 
 function setupCell(/** @type {any} */ x) {
