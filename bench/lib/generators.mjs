@@ -1,6 +1,7 @@
 // The driver's handle on its load generator processes: fork them, send commands, collect replies.
 import { fork } from 'node:child_process';
 import { track } from './children.mjs';
+import { processCpu } from './server-process.mjs';
 
 const WORKER = new URL('./load-worker.mjs', import.meta.url);
 
@@ -54,6 +55,12 @@ export function startGenerator(name) {
     /** Points the generator at a server. @param {{ host: string, port: number }} server */
     target(server) {
       return this.call('setup', { host: server.host, port: server.port, origin: ORIGIN, addresses: SOURCE_ADDRESSES, name });
+    },
+    /** The generator's own CPU time so far, in ms (is the load, not the server, the bottleneck?). */
+    cpuMs() {
+      if (child.exitCode !== null || child.signalCode !== null) return NaN;
+      const { user, system } = processCpu(/** @type {number} */ (child.pid));
+      return user + system;
     },
     stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

@@ -3,7 +3,9 @@
 // pool of readers that each count an article once. Every wait is bounded, and it exits when
 // its parent goes away.
 import { setTarget } from './connect.mjs';
-import { analyze, arm, closeWatchers, converged, openWatchers, watcherStatus } from './watchers.mjs';
+import { analyze, arm, closeWatchers, converged, openWatchers, pageStatus, watcherStatus } from './watchers.mjs';
+import { churn } from './churn.mjs';
+import { armStorm, readSome, stopStorm, stormStatus } from './reconnect.mjs';
 import { closeReaders, ingestRun, ingestSetup, openReaders, read, readerStatus } from './readers.mjs';
 
 const COMMANDS = {
@@ -16,7 +18,13 @@ const COMMANDS = {
   read,
   ingestSetup,
   ingestRun,
-  closeAll: () => (closeWatchers(), closeReaders(), { closed: true }),
+  pageStatus,
+  churn,
+  readSome,
+  armStorm,
+  stormStatus,
+  stopStorm,
+  closeAll: () => (stopStorm(), closeWatchers(), closeReaders(), { closed: true }),
   status: () => ({ watchers: watcherStatus(), readers: readerStatus() }),
 };
 

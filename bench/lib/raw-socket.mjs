@@ -142,7 +142,7 @@ export class RawSocket {
  * The fields the bench needs from a server frame, read without JSON.parse when the frame has
  * the usual key order (`{"type":"count","article":…,"reads":…`), else by JSON.parse.
  * @param {Buffer} buf @param {number} start @param {number} end
- * @returns {{ type: string, article?: string, reads?: number, code?: string }}
+ * @returns {{ type: string, article?: string, reads?: number, live?: number, code?: string }}
  */
 export function parseFrame(buf, start, end) {
   if (buf[start + 9] === 0x63 && buf[start + 14] === 0x22 && buf[start + 13] === 0x74) {
@@ -155,7 +155,13 @@ export function parseFrame(buf, start, end) {
         let reads = 0;
         let i = readsAt;
         for (; i < end && buf[i] >= 0x30 && buf[i] <= 0x39; i++) reads = reads * 10 + buf[i] - 0x30;
-        return { type: 'count', article: buf.latin1Slice(articleStart, articleEnd), reads };
+        // `,"live":N` follows on readcounter and the baseline; -1 when a server leaves it out.
+        let live = -1;
+        if (buf[i + 2] === 0x6c && buf.latin1Slice(i, i + 8) === ',"live":') {
+          live = 0;
+          for (i += 8; i < end && buf[i] >= 0x30 && buf[i] <= 0x39; i++) live = live * 10 + buf[i] - 0x30;
+        }
+        return { type: 'count', article: buf.latin1Slice(articleStart, articleEnd), reads, live };
       }
     }
   }

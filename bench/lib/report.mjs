@@ -2,6 +2,7 @@
 // each target with met / MISSED. Failures (a watcher that missed the final count or saw it
 // go backwards) are listed by name under the table, never folded into an average.
 import { ratio } from './stats.mjs';
+import { viralTables } from './report-viral.mjs';
 
 /** The issue's targets, by the watcher count they are set at. */
 export const TARGETS = {
@@ -128,23 +129,38 @@ function describeFailure(x) {
   return `FAILURE: ${parts.join('; ') || 'did not converge'}`;
 }
 
-/** The table as aligned text, with failures listed below. @param {any} results */
+/** The table as aligned text, with failures listed below, then one table per viral-post scenario. @param {any} results */
 export function renderTable(results) {
   const { rows, failures } = tableRows(results);
-  const header = ['scenario', 'metric', 'readcounter', 'bare ws', 'ratio', 'target'];
-  const all = [header, ...rows];
-  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  const line = (/** @type {string[]} */ r) => r.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd();
-  const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+  const out = rows.length > 0 ? alignedTable(['scenario', 'metric', 'readcounter', 'bare ws', 'ratio', 'target'], rows) : [];
   if (failures.length > 0) out.push('', 'Failures (every watcher must hold the final count and never go backwards):', ...failures.map((f) => `  ${f}`));
+  for (const table of viralTables(results)) {
+    out.push('', table.title, ...alignedTable(['metric', 'readcounter', 'bare ws', 'ratio', 'target'], table.rows), ...table.notes.map((n) => `  ${n}`));
+  }
   return out.join('\n');
 }
 
-/** The same rows as a Markdown table, for docs/benchmarks.md. @param {any} results */
+/** Rows padded to columns, under a header and a rule. @param {string[]} header @param {string[][]} rows */
+function alignedTable(header, rows) {
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  const line = (/** @type {string[]} */ r) => r.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+}
+
+/** The same rows as Markdown tables, for docs/benchmarks.md. @param {any} results */
 export function renderMarkdown(results) {
   const { rows, failures } = tableRows(results);
-  const escape = (/** @type {string} */ c) => (c ?? '').replaceAll('|', '\\|');
-  const out = ['| scenario | metric | readcounter | bare ws | ratio | target |', '|---|---|---|---|---|---|', ...rows.map((r) => `| ${r.map(escape).join(' | ')} |`)];
+  const out = rows.length > 0 ? markdownTable(['scenario', 'metric', 'readcounter', 'bare ws', 'ratio', 'target'], rows) : [];
   if (failures.length > 0) out.push('', ...failures.map((f) => `- ${f}`));
+  for (const table of viralTables(results)) {
+    out.push('', `### ${table.title}`, '', ...markdownTable(['metric', 'readcounter', 'bare ws', 'ratio', 'target'], table.rows), ...table.notes.map((n) => `\n${n}`));
+  }
   return out.join('\n');
+}
+
+/** @param {string[]} header @param {string[][]} rows */
+function markdownTable(header, rows) {
+  const escape = (/** @type {string} */ c) => (c ?? '').replaceAll('|', '\\|');
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(escape).join(' | ')} |`)];
 }

@@ -7,7 +7,7 @@ import { Histogram } from './stats.mjs';
 /** The server's hard file limit on these machines (`ulimit -Hn`); it cannot be raised. */
 export const FILE_LIMIT = 20_000;
 /** Files kept free for LMDB, logs and the odd reconnecting reader. */
-const FILE_MARGIN = 40;
+export const FILE_MARGIN = 40;
 
 /**
  * Idle memory: RSS and heap before and after N subscribed, idle watcher sockets (one
@@ -137,7 +137,7 @@ export async function ingest(kind, { readers, perReader, durationMs, env, log, p
 }
 
 /** Repeated single-read phases folded into one: the worst of each figure, so a bad run shows. */
-function mergeRuns(runs) {
+export function mergeRuns(runs) {
   const worst = (/** @type {(r: any) => number} */ f) => Math.max(...runs.map(f));
   return {
     ...runs[runs.length - 1],

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { track } from './children.mjs';
+import { now } from './raw-socket.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PROBE = new URL('./probe.mjs', import.meta.url).href;
@@ -36,31 +37,21 @@ const BENCH_ENV = {
  */
 export async function startServer(kind, { env = {} } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'readcounter-bench-'));
-  const execArgv = ['--import', PROBE, '--expose-gc'];
-  const child = track(fork(SERVERS[kind], [], {
-    cwd: ROOT,
-    env: { ...process.env, ...BENCH_ENV, DEDUPE: 'off', DATA_DIR: dataDir, ...env },
-    execArgv,
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  }));
+  /** @type {import('node:child_process').ChildProcess} */
+  let child;
   let output = '';
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${kind} did not start within 15 s:\n${output}`)), 15_000);
-    const onData = (/** @type {Buffer} */ chunk) => {
-      output += chunk;
-      const match = /listening on (http:\/\/[^\s)]+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk) => (output += chunk));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${kind} exited with ${code} before listening:\n${output}`));
-    });
-  });
+  /** Forks the server on `port` (0: any) and resolves with its URL once it listens. */
+  const launch = (/** @type {number} */ port) => {
+    child = track(fork(SERVERS[kind], [], {
+      cwd: ROOT,
+      env: { ...process.env, ...BENCH_ENV, DEDUPE: 'off', DATA_DIR: dataDir, ...env, PORT: String(port) },
+      execArgv: ['--import', PROBE, '--expose-gc'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    }));
+    output = '';
+    return listening(kind, child, (chunk) => (output += chunk), () => output);
+  };
+  const url = await launch(0);
   const { hostname, port } = new URL(url);
   let probeId = 0;
   /** One question to the probe, answered within 20 s. @param {object} question */
@@ -82,7 +73,9 @@ export async function startServer(kind, { env = {} } = {}) {
 
   return {
     kind,
-    pid: /** @type {number} */ (child.pid),
+    get pid() {
+      return /** @type {number} */ (child.pid);
+    },
     host: hostname,
     port: Number(port),
     get output() {
@@ -95,9 +88,7 @@ export async function startServer(kind, { env = {} } = {}) {
     },
     /** User and system (kernel) CPU time so far, in ms, from /proc/PID/stat. */
     cpu() {
-      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return { user: (Number(fields[11]) * 1000) / CLOCK_TICKS_PER_SECOND, system: (Number(fields[12]) * 1000) / CLOCK_TICKS_PER_SECOND };
+      return processCpu(/** @type {number} */ (child.pid));
     },
     /** Files the server holds open now. */
     openFiles() {
@@ -115,6 +106,21 @@ export async function startServer(kind, { env = {} } = {}) {
     stopProfile(/** @type {string} */ file) {
       return ask({ type: 'profile', action: 'stop', file });
     },
+    /**
+     * Stops the server (SIGTERM, or SIGKILL when `kill`) and starts it again on the same port
+     * and DATA_DIR. Returns when it was told to stop, when it exited, and when it listened again.
+     */
+    async restart({ kill = false, graceMs = 8_000 } = {}) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      const stoppedAt = now();
+      child.kill(kill ? 'SIGKILL' : 'SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+      const closedAt = now();
+      await launch(Number(port));
+      return { stoppedAt, closedAt, listeningAt: now() };
+    },
     /** SIGTERM, then SIGKILL after `graceMs`; removes the data folder. */
     async stop(graceMs = 8_000) {
       if (child.exitCode === null && child.signalCode === null) {
@@ -130,3 +136,38 @@ export async function startServer(kind, { env = {} } = {}) {
 }
 
 /** @typedef {Awaited<ReturnType<typeof startServer>>} ServerUnderTest */
+
+/** User and system (kernel) CPU time of process `pid` so far, in ms, from /proc/PID/stat. */
+export function processCpu(/** @type {number} */ pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { user: (Number(fields[11]) * 1000) / CLOCK_TICKS_PER_SECOND, system: (Number(fields[12]) * 1000) / CLOCK_TICKS_PER_SECOND };
+}
+
+/**
+ * Resolves with the URL a server prints once it listens; rejects if it exits first or takes
+ * more than 15 s.
+ * @param {string} kind @param {import('node:child_process').ChildProcess} child
+ * @param {(chunk: Buffer) => void} append @param {() => string} output
+ * @returns {Promise<string>}
+ */
+function listening(kind, child, append, output) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${kind} did not start within 15 s:\n${output()}`)), 15_000);
+    const onExit = (/** @type {number | null} */ code) => {
+      clearTimeout(timer);
+      reject(new Error(`${kind} exited with ${code} before listening:\n${output()}`));
+    };
+    child.stdout?.on('data', (/** @type {Buffer} */ chunk) => {
+      append(chunk);
+      const match = /listening on (http:\/\/[^\s)]+)/.exec(output());
+      if (match) {
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        resolve(match[1]);
+      }
+    });
+    child.stderr?.on('data', append);
+    child.once('exit', onExit);
+  });
+}

@@ -38,20 +38,21 @@ export async function openSession(kind, { env, profileDir, log }) {
       return g;
     },
     /**
-     * Opens `count` watcher sockets spread over generators; each follows `articles`
-     * (all, or one each round robin when `spread`).
+     * Opens `count` watcher sockets spread over generators (at least `shares` of them); each
+     * follows `articles` (all, or one each round robin when `spread`) in `mode`. With `withinMs`,
+     * sockets not started by then are left out (a server that admits pages slowly).
      */
-    async openWatchers(count, articles, spread = false) {
-      const shares = Math.max(1, Math.ceil(count / SOCKETS_PER_GENERATOR));
+    async openWatchers(count, articles, spread = false, { mode = 'watching', shares: atLeast = 1, withinMs = undefined } = {}) {
+      const shares = Math.max(atLeast, Math.ceil(count / SOCKETS_PER_GENERATOR));
       while (session.watcherGenerators.length < shares) session.watcherGenerators.push(await session.generator(`w${session.watcherGenerators.length}`));
       const started = now();
       let first = 0;
       const results = await Promise.all(
         session.watcherGenerators.map((g, i) => {
           const share = Math.floor(count / shares) + (i < count % shares ? 1 : 0);
-          const args = { count: share, articles, spread, first };
+          const args = { count: share, articles, spread, first, mode, withinMs };
           first += share;
-          return g.call('openWatchers', args, 180_000);
+          return g.call('openWatchers', args, (withinMs ?? 120_000) + 60_000);
         }),
       );
       const failed = results.reduce((a, r) => a + r.failed, 0);
@@ -81,9 +82,11 @@ export async function openSession(kind, { env, profileDir, log }) {
 /**
  * Runs one phase of reads against a session and measures it.
  * @param {Session} session
- * @param {{ articles: string[], count?: number, rate?: number, durationMs?: number, random?: boolean, settleMs: number }} load
+ * `during`, when given, starts once the watchers are armed (pages arriving and leaving while the
+ * reads go on) and its result comes back as `during`.
+ * @param {{ articles: string[], count?: number, rate?: number, durationMs?: number, random?: boolean, settleMs: number, during?: () => Promise<any> }} load
  */
-export async function runPhase(session, { articles, count, rate, durationMs, random = false, settleMs, leadMs = 0, pauseMs = 0, name = 'phase' }) {
+export async function runPhase(session, { articles, count, rate, durationMs, random = false, settleMs, leadMs = 0, pauseMs = 0, name = 'phase', during }) {
   if (pauseMs > 0) await sleep(pauseMs);
   if (session.profileDir !== undefined) await session.server.startProfile();
   const { server, watcherGenerators: watchers } = session;
@@ -98,12 +101,15 @@ export async function runPhase(session, { articles, count, rate, durationMs, ran
     if (found.some((b) => b.min !== b.max)) inconsistentBase = true;
   }
   const cpuBefore = server.cpu();
+  const alongside = during?.();
   const sendWindowMs = durationMs ?? 0;
   const reads = await reader.call('read', { articles, count, rate, durationMs, random, lead: leadMs, deadlineMs: sendWindowMs + leadMs + settleMs }, sendWindowMs + settleMs + 60_000);
   /** @type {Record<string, number>} */
   const expected = {};
   for (const article of articles) expected[article] = bases[article] + (reads.counted[article] ?? 0);
   const deadline = reads.sendDone + settleMs;
+  // Pages still arriving are pages too: wait for them before judging convergence.
+  const duringResult = await alongside;
   let status;
   for (;;) {
     status = await Promise.all(watchers.map((g) => g.call('converged', { expected })));
@@ -120,7 +126,8 @@ export async function runPhase(session, { articles, count, rate, durationMs, ran
   }
   const analyses = await Promise.all(watchers.map((g) => g.call('analyze', { sendTimes: reads.sendTimes, bases }, 300_000)));
   const cpu = { user: cpuAfter.user - cpuBefore.user, system: cpuAfter.system - cpuBefore.system };
-  return summarizePhase({ reads, analyses, cpu, inconsistentBase, session });
+  const pages = { done: status.reduce((a, s) => a + s.done, 0), total: status.reduce((a, s) => a + s.total, 0) };
+  return { ...summarizePhase({ reads, analyses, cpu, inconsistentBase, session }), pages, readsEnd: reads.end, during: duringResult };
 }
 
 /** Folds generator replies into one phase result. */
