@@ -11,6 +11,7 @@ import { applyPendingRestore } from './pending-restore.js';
 import { createHub, type Hub } from './live/hub.js';
 import { Connection, type ConnectionContext } from './live/connection.js';
 import { checkUpgrade, rejectUpgrade } from './live/upgrade.js';
+import { startHeartbeat } from './live/heartbeat.js';
 import { createReadRecorder } from './reads.js';
 import { listen } from './listen.js';
 import { NO_EVENTS, type ServerEvents } from './events.js';
@@ -21,6 +22,13 @@ import { readerOf } from './trust/reader.js';
 
 /** How often every socket is pinged; a peer that missed the previous pong is terminated. */
 export const PING_INTERVAL_MS = 30_000;
+
+/**
+ * How long a closed socket waits for the page's answering close frame before it is cut. A
+ * page that never answers (it stopped reading) would otherwise hold its socket, and SIGTERM,
+ * for ws's 30 s default.
+ */
+export const CLOSE_GRACE_MS = 2_000;
 
 /** Options for startServer(). */
 export interface ServerOptions {
@@ -75,6 +83,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     dwellMs: config.dwellSeconds * 1000,
     maxSubscriptions: config.maxSubscriptions,
     maxFramesPerSecond: config.maxFramesPerSecond,
+    maxSendBacklogBytes: config.maxSendBacklogBytes,
     parseLimits: { maxFrameBytes: config.maxFrameBytes, maxArticleBytes: config.maxArticleBytes },
     events,
     hello: JSON.stringify({ type: 'hello', version: PROTOCOL_VERSION, dwellSeconds: config.dwellSeconds }),
@@ -84,7 +93,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const byWs = new WeakMap<WebSocket, Connection>();
   const app = createApp({ store, hub, now, log, admin: features.admin, feed: features.feed, metrics: features.metrics, dwellSeconds: config.dwellSeconds });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: config.maxFrameBytes, clientTracking: false });
+  // Not an inline literal: ws has closeTimeout (8.18+), @types/ws does not know it yet.
+  const wsOptions = { noServer: true, perMessageDeflate: false, maxPayload: config.maxFrameBytes, clientTracking: false, closeTimeout: CLOSE_GRACE_MS };
+  const wss = new WebSocketServer(wsOptions);
   let closing = false;
 
   // Shared listeners: `this` is the socket, so no closure is kept per connection.
@@ -94,9 +105,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (closing) return;
     byWs.get(this)?.receive(data, isBinary);
   }
-  function onPong(this: WebSocket): void {
+  function onPong(this: WebSocket, payload: Buffer): void {
     const connection = byWs.get(this);
-    if (connection !== undefined) connection.alive = true;
+    if (connection !== undefined) heartbeat.pong(connection, payload);
   }
   function onClose(this: WebSocket): void {
     const connection = byWs.get(this);
@@ -135,23 +146,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
   });
 
-  const pinger = setInterval(() => {
-    for (const connection of connections) {
-      if (!connection.alive) {
-        connection.ws.terminate();
-        continue;
-      }
-      connection.alive = false;
-      connection.ws.ping();
-    }
-  }, pingIntervalMs);
-  pinger.unref();
+  const heartbeat = startHeartbeat(connections, pingIntervalMs);
 
   try {
     await listen(server, { port: config.port, host: config.host });
     await features.listenMetrics();
   } catch (error) {
-    clearInterval(pinger);
+    heartbeat.stop();
     server.close();
     await store.close();
     await lock.release();
@@ -170,7 +171,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     close() {
       closed ??= (async () => {
         closing = true;
-        clearInterval(pinger);
+        heartbeat.stop();
         const stopped = new Promise((resolve) => server.close(resolve));
         server.closeIdleConnections();
         reads.stop();

@@ -72,6 +72,8 @@ export const CloseCode = {
   messageTooBig: 1009,
   /** A missed pong (set by the peer side as 1006 when the server terminates). */
   internalError: 1011,
+  /** The page did not read what it was sent: its send backlog passed MAX_SEND_BACKLOG_BYTES. */
+  tryAgainLater: 1013,
 } as const;
 
 /** What parseClientMessage() returns: a typed message, or an error frame to send back. */

@@ -14,6 +14,7 @@ import { countFrame } from './hub.js';
 import { ReadRefused, type ReadRecorder } from '../reads.js';
 import type { ServerEvents } from '../events.js';
 import type { Reader } from '../trust/reader.js';
+import { roomToSend } from './backlog.js';
 
 /** What every connection shares: settings and services, held once, not per socket. */
 export interface ConnectionContext {
@@ -23,6 +24,8 @@ export interface ConnectionContext {
   dwellMs: number;
   maxSubscriptions: number;
   maxFramesPerSecond: number;
+  /** Bytes a socket may have queued before it is closed with 1013 (MAX_SEND_BACKLOG_BYTES). */
+  maxSendBacklogBytes: number;
   parseLimits: ParseLimits;
   events: ServerEvents;
   /** The `hello` frame, serialized once. */
@@ -42,14 +45,12 @@ const TEXT = { binary: false } as const;
 
 /**
  * One page's socket: its subscriptions, the dwell rule and its flood limit. Holds no
- * timers or closures of its own; server.ts's ping loop and shared socket listeners drive it.
+ * timers or closures of its own; the heartbeat (heartbeat.ts) and shared socket listeners drive it.
  */
 export class Connection implements Peer {
   readonly ws: WebSocket;
   readonly site: string;
   readonly reader: Reader;
-  /** Cleared by each ping, set by the pong; a peer still false at the next ping is dead. */
-  alive = true;
   /** Set at upgrade when the dashboard's session cookie came along: may send `watch-site`. */
   admin = false;
   #ctx: ConnectionContext;
@@ -73,18 +74,20 @@ export class Connection implements Peer {
   }
 
   send(frame: Buffer): void {
-    this.ws.send(frame, TEXT);
+    if (roomToSend(this.ws, this.#ctx.maxSendBacklogBytes)) this.ws.send(frame, TEXT);
   }
 
   // One write of bytes framed once per broadcast, instead of ws framing them again for each
   // socket. Safe beside ws's own writes: without permessage-deflate ws writes every frame
   // synchronously, so frames never interleave; after a close frame nothing more is sent.
   sendWire(wire: Buffer): void {
-    if (this.ws.readyState === this.ws.OPEN) this.#socket.write(wire);
+    if (roomToSend(this.ws, this.#ctx.maxSendBacklogBytes)) this.#socket.write(wire);
   }
 
   /** Handles one frame from the page. */
   receive(data: RawData, isBinary: boolean): void {
+    // A socket being closed (flooding, backlog) still delivers what the peer sent meanwhile.
+    if (this.ws.readyState !== this.ws.OPEN) return;
     if (this.#overLimit()) {
       this.#ctx.events.readRefused(ErrorCode.rateLimited);
       this.#reply({ type: 'error', code: ErrorCode.rateLimited, message: `more than ${this.#ctx.maxFramesPerSecond} frames in one second` });
@@ -201,6 +204,6 @@ export class Connection implements Peer {
   }
 
   #reply(message: ServerMessage): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(message));
+    if (roomToSend(this.ws, this.#ctx.maxSendBacklogBytes)) this.ws.send(JSON.stringify(message));
   }
 }
