@@ -35,6 +35,10 @@ export interface Config {
   maxReadsPerIpPerMinute: number;
   /** Longest article key accepted, in UTF-8 bytes (at most 512). @default 512 */
   maxArticleBytes: number;
+  /** Subscriptions all sockets of one client IP (per /64) may hold together. @default 2000 */
+  maxSubscriptionsPerIp: number;
+  /** Articles of one site watched by at least one page, server-wide. @default 10000 */
+  maxWatchedArticlesPerSite: number;
   /** Bytes queued for one socket before it is closed with 1013. @default 131072 */
   maxSendBacklogBytes: number;
   /** A second port serving only /metrics, without a token, for private scraping (Fly). @default undefined */
@@ -125,6 +129,8 @@ const SETTINGS: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
   { key: 'maxConnectionsPerIp', env: 'MAX_CONNECTIONS_PER_IP', fallback: '100', parse: integer(1, 1_000_000) },
   { key: 'maxReadsPerIpPerMinute', env: 'MAX_READS_PER_IP_PER_MINUTE', fallback: '120', parse: integer(1, 10_000_000) },
   { key: 'maxArticleBytes', env: 'MAX_ARTICLE_BYTES', fallback: '512', parse: integer(16, 512) },
+  { key: 'maxSubscriptionsPerIp', env: 'MAX_SUBSCRIPTIONS_PER_IP', fallback: '2000', parse: integer(1, 10_000_000) },
+  { key: 'maxWatchedArticlesPerSite', env: 'MAX_WATCHED_ARTICLES_PER_SITE', fallback: '10000', parse: integer(1, 10_000_000) },
   { key: 'maxSendBacklogBytes', env: 'MAX_SEND_BACKLOG_BYTES', fallback: '131072', parse: integer(16_384, 16_777_216) },
   { key: 'metricsPort', env: 'METRICS_PORT', fallback: '', parse: optionalPort },
 ];

@@ -19,6 +19,7 @@ import { createAdminFeatures } from './admin/features.js';
 import { createIpLimits } from './trust/ip-limits.js';
 import { createSeenKeys } from './trust/dedupe.js';
 import { readerOf } from './trust/reader.js';
+import { createTopicLimits } from './trust/topic-limits.js';
 
 /** How often every socket is pinged; a peer that missed the previous pong is terminated. */
 export const PING_INTERVAL_MS = 30_000;
@@ -78,6 +79,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const reads = createReadRecorder({ store, hub, now, events, limits, seenKey });
   const context: ConnectionContext = {
     hub,
+    topics: createTopicLimits({ hub, maxPerNetwork: config.maxSubscriptionsPerIp, maxPerSite: config.maxWatchedArticlesPerSite }),
     reads,
     now,
     dwellMs: config.dwellSeconds * 1000,

@@ -42,6 +42,7 @@ export const ErrorCode = {
   doNotTrack: 'do_not_track',
   tooManyReads: 'too_many_reads',
   tooManySubscriptions: 'too_many_subscriptions',
+  tooManyTopics: 'too_many_topics',
   rateLimited: 'rate_limited',
   frameTooLarge: 'frame_too_large',
   storeUnavailable: 'store_unavailable',

@@ -15,10 +15,13 @@ import { ReadRefused, type ReadRecorder } from '../reads.js';
 import type { ServerEvents } from '../events.js';
 import type { Reader } from '../trust/reader.js';
 import { roomToSend } from './backlog.js';
+import type { TopicLimits } from '../trust/topic-limits.js';
 
 /** What every connection shares: settings and services, held once, not per socket. */
 export interface ConnectionContext {
   hub: Hub;
+  /** Subscribes and unsubscribes through the hub within the per-network and per-site caps. */
+  topics: TopicLimits;
   reads: ReadRecorder;
   now: () => number;
   dwellMs: number;
@@ -108,7 +111,7 @@ export class Connection implements Peer {
 
   /** Drops every subscription; called once when the socket closes. */
   closed(): void {
-    for (const sub of this.#subscriptions.values()) this.#ctx.hub.unsubscribe(this, sub.topic, sub.mode);
+    for (const sub of this.#subscriptions.values()) this.#ctx.topics.unsubscribe(this, this.reader.limitKey, sub.topic, sub.mode);
     this.#subscriptions.clear();
     this.#ctx.feed.unwatch(this);
   }
@@ -138,8 +141,13 @@ export class Connection implements Peer {
       this.#reply({ type: 'error', code: ErrorCode.tooManySubscriptions, article, message: `at most ${this.#ctx.maxSubscriptions} articles per connection` });
       return;
     } else {
-      const topic = this.#ctx.hub.subscribe(this, this.site, article, mode);
-      this.#subscriptions.set(article, { topic, mode, since: this.#ctx.now(), counted: false });
+      const admitted = this.#ctx.topics.subscribe(this, this.reader.limitKey, this.site, article, mode);
+      if (!admitted.ok) {
+        this.#ctx.events.readRefused(ErrorCode.tooManyTopics);
+        this.#reply({ type: 'error', code: ErrorCode.tooManyTopics, article, message: admitted.message });
+        return;
+      }
+      this.#subscriptions.set(article, { topic: admitted.topic, mode, since: this.#ctx.now(), counted: false });
     }
     this.send(countFrame(this.#subscriptions.get(article)!.topic));
   }
@@ -151,7 +159,7 @@ export class Connection implements Peer {
       return;
     }
     this.#subscriptions.delete(article);
-    this.#ctx.hub.unsubscribe(this, sub.topic, sub.mode);
+    this.#ctx.topics.unsubscribe(this, this.reader.limitKey, sub.topic, sub.mode);
   }
 
   async #read(article: string): Promise<void> {
