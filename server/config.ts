@@ -33,6 +33,8 @@ export interface Config {
   maxConnectionsPerIp: number;
   /** Reads counted per client IP (per /64) per minute; more get `too_many_reads`. @default 120 */
   maxReadsPerIpPerMinute: number;
+  /** With DEDUPE=daily: reads counted per client IP (per /64) per article per UTC day. @default 1000 */
+  maxReadsPerIpPerArticlePerDay: number;
   /** Longest article key accepted, in UTF-8 bytes (at most 512). @default 512 */
   maxArticleBytes: number;
   /** Subscriptions all sockets of one client IP (per /64) may hold together. @default 2000 */
@@ -128,6 +130,7 @@ const SETTINGS: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
   { key: 'maxFramesPerSecond', env: 'MAX_FRAMES_PER_SECOND', fallback: '30', parse: integer(1, 10_000) },
   { key: 'maxConnectionsPerIp', env: 'MAX_CONNECTIONS_PER_IP', fallback: '100', parse: integer(1, 1_000_000) },
   { key: 'maxReadsPerIpPerMinute', env: 'MAX_READS_PER_IP_PER_MINUTE', fallback: '120', parse: integer(1, 10_000_000) },
+  { key: 'maxReadsPerIpPerArticlePerDay', env: 'MAX_READS_PER_IP_PER_ARTICLE_PER_DAY', fallback: '1000', parse: integer(1, 10_000_000) },
   { key: 'maxArticleBytes', env: 'MAX_ARTICLE_BYTES', fallback: '512', parse: integer(16, 512) },
   { key: 'maxSubscriptionsPerIp', env: 'MAX_SUBSCRIPTIONS_PER_IP', fallback: '2000', parse: integer(1, 10_000_000) },
   { key: 'maxWatchedArticlesPerSite', env: 'MAX_WATCHED_ARTICLES_PER_SITE', fallback: '10000', parse: integer(1, 10_000_000) },

@@ -76,7 +76,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const hub = createHub({ loadReads: store.reads, now, minIntervalMs: config.broadcastIntervalMs, onBroadcast: events.broadcast });
   const limits = createIpLimits({ maxConnections: config.maxConnectionsPerIp, maxReadsPerMinute: config.maxReadsPerIpPerMinute, now });
   const seenKey = config.dedupe === 'daily' ? createSeenKeys(store) : undefined;
-  const reads = createReadRecorder({ store, hub, now, events, limits, seenKey });
+  const reads = createReadRecorder({ store, hub, now, events, limits, seenKey, maxReadsPerNetworkPerArticlePerDay: config.maxReadsPerIpPerArticlePerDay });
   const context: ConnectionContext = {
     hub,
     topics: createTopicLimits({ hub, maxPerNetwork: config.maxSubscriptionsPerIp, maxPerSite: config.maxWatchedArticlesPerSite }),

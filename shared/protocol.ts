@@ -41,6 +41,7 @@ export const ErrorCode = {
   bot: 'bot',
   doNotTrack: 'do_not_track',
   tooManyReads: 'too_many_reads',
+  tooManyReadsToday: 'too_many_reads_today',
   tooManySubscriptions: 'too_many_subscriptions',
   tooManyTopics: 'too_many_topics',
   rateLimited: 'rate_limited',
