@@ -20,6 +20,7 @@ import { createIpLimits } from './trust/ip-limits.js';
 import { createSeenKeys } from './trust/dedupe.js';
 import { readerOf } from './trust/reader.js';
 import { createTopicLimits } from './trust/topic-limits.js';
+import { HTTP_SERVER_OPTIONS, guardConnections } from './trust/connection-limits.js';
 
 /** How often every socket is pinged; a peer that missed the previous pong is terminated. */
 export const PING_INTERVAL_MS = 30_000;
@@ -94,7 +95,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const connections = new Set<Connection>();
   const byWs = new WeakMap<WebSocket, Connection>();
   const app = createApp({ store, hub, now, log, admin: features.admin, feed: features.feed, metrics: features.metrics, dwellSeconds: config.dwellSeconds });
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  const server = createAdaptorServer({ fetch: app.fetch, serverOptions: HTTP_SERVER_OPTIONS }) as Server;
+  // Behind a proxy every connection comes from the proxy: the per-network cap would cap everyone.
+  guardConnections(server, { maxPerNetwork: config.trustProxy === 'none' ? config.maxTcpConnectionsPerIp : undefined, softLimit: config.maxTcpConnections });
   // Not an inline literal: ws has closeTimeout (8.18+), @types/ws does not know it yet.
   const wsOptions = { noServer: true, perMessageDeflate: false, maxPayload: config.maxFrameBytes, clientTracking: false, closeTimeout: CLOSE_GRACE_MS };
   const wss = new WebSocketServer(wsOptions);
