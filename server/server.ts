@@ -105,10 +105,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   // Shared listeners: `this` is the socket, so no closure is kept per connection.
   function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
-    // A socket we are closing still delivers frames until the page answers the close; once
-    // shutdown began they must not reach the hub or the store, which may already be closed.
-    if (closing) return;
-    byWs.get(this)?.receive(data, isBinary);
+    // Once shutdown began, frames must not reach the hub or the store, which may already be
+    // closed; a `read` is answered `shutting_down` while the socket is still open.
+    if (closing) byWs.get(this)?.receiveWhileStopping(data, isBinary);
+    else byWs.get(this)?.receive(data, isBinary);
   }
   function onPong(this: WebSocket, payload: Buffer): void {
     const connection = byWs.get(this);
@@ -181,6 +181,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         server.closeIdleConnections();
         reads.stop();
         await reads.drain();
+        // A whole turn of the event loop, through its I/O phase: frames that already arrived are
+        // read, and their reads answered `shutting_down`, before the close frames go out.
+        for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
         hub.flush();
         for (const connection of connections) connection.ws.close(CloseCode.goingAway, 'server shutting down');
         hub.close();

@@ -109,6 +109,19 @@ export class Connection implements Peer {
     this.#dispatch(parsed.message);
   }
 
+  /**
+   * Handles a frame that arrives while the server is stopping: a `read` is refused with
+   * `shutting_down`, so the page sends it again once it has reconnected; anything else waits
+   * for the reconnect too. Touches neither the hub nor the store, which may be closed.
+   */
+  receiveWhileStopping(data: RawData, isBinary: boolean): void {
+    if (isBinary || this.ws.readyState !== this.ws.OPEN) return;
+    const parsed = parseClientMessage(data.toString(), this.#ctx.parseLimits);
+    if (!parsed.ok || parsed.message.type !== 'read') return;
+    this.#ctx.events.readRefused(ErrorCode.shuttingDown);
+    this.#reply({ type: 'error', code: ErrorCode.shuttingDown, article: parsed.message.article, message: 'the server is shutting down; send the read again after reconnecting' });
+  }
+
   /** Drops every subscription; called once when the socket closes. */
   closed(): void {
     for (const sub of this.#subscriptions.values()) this.#ctx.topics.unsubscribe(this, this.reader.limitKey, sub.topic, sub.mode);
