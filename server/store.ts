@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
-import { createRoomCheck } from './disk-room.js';
+import { DISK_FULL, createRoomCheck, lmdbFilesExist } from './disk-room.js';
 
 /** Version of the key layout below; a later release migrates from it on open. */
 export const SCHEMA_VERSION = 1;
@@ -123,7 +123,10 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
   try {
     mkdirSync(dir, { recursive: true });
     const problem = roomToWrite();
-    if (problem !== undefined) throw new Error(problem);
+    if (problem !== undefined && !(problem.startsWith(DISK_FULL) && lmdbFilesExist(join(dir, STORE_FILE)))) throw new Error(problem);
+    // A restart on a full disk still serves the stored counts: writes are refused below, as at
+    // run time, until there is room again.
+    if (problem !== undefined) log(`DATA_DIR ${JSON.stringify(dir)}: ${problem}. Serving the stored counts; reads are refused (store_unavailable) and /healthz is 503 until there is room.`);
     root = open({ path: join(dir, STORE_FILE), compression: false });
   } catch (error) {
     throw unusableDataDir(dir, error);
