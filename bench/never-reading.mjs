@@ -1,5 +1,7 @@
 // Measures the server's memory while sockets that never read keep subscribing: issue 15's probe
-// at a bounded scale. Usage: node bench/never-reading.mjs [path/to/dist/server/main.js] [seconds]
+// at a bounded scale. Usage: node bench/never-reading.mjs [main.js] [seconds] [sockets] [subscribes/s]
+// (above 30 subscribes/s the server's MAX_FRAMES_PER_SECOND is raised to match, to fill the
+// kernel's socket buffers, several MB each on loopback, within the run).
 // Prints the server's RSS every 5 s and its peak, then reads and reports how each socket ended.
 import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -10,8 +12,8 @@ import WebSocket from 'ws';
 
 const MAIN = process.argv[2] ?? fileURLToPath(new URL('../dist/server/main.js', import.meta.url));
 const SECONDS = Number(process.argv[3] ?? 60);
-const SOCKETS = 100;
-const PER_SECOND = 20;
+const SOCKETS = Number(process.argv[4] ?? 100);
+const PER_SECOND = Number(process.argv[5] ?? 20);
 // Each subscribe is answered with a `count` frame of about 560 bytes.
 const ARTICLE = `/${'x'.repeat(499)}`;
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
@@ -20,7 +22,7 @@ const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/s
 
 const dataDir = mkdtempSync(join(tmpdir(), 'readcounter-never-reading-'));
 const child = fork(MAIN, [], {
-  env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, DEDUPE: 'off', ALLOWED_ORIGINS: '' },
+  env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, DEDUPE: 'off', ALLOWED_ORIGINS: '', MAX_FRAMES_PER_SECOND: String(Math.max(30, PER_SECOND * 2)) },
   stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
 });
 let output = '';
@@ -45,9 +47,11 @@ const sockets = await Promise.all(
 const start = rssMb(child.pid);
 let peak = start;
 console.log(`server ${MAIN}: ${SOCKETS} never-reading sockets, ${PER_SECOND} subscribes/s each, ${SECONDS} s; RSS at start ${start.toFixed(0)} MB`);
+// Every 50 ms, each socket's share of the second.
+const frame = JSON.stringify({ type: 'subscribe', article: ARTICLE, mode: 'watching' });
 const sender = setInterval(() => {
-  for (const ws of sockets) if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'subscribe', article: ARTICLE, mode: 'watching' }));
-}, 1000 / PER_SECOND);
+  for (const ws of sockets) for (let i = 0; i < PER_SECOND / 20; i++) if (ws.readyState === WebSocket.OPEN) ws.send(frame);
+}, 50);
 for (let t = 5; t <= SECONDS; t += 5) {
   await new Promise((resolve) => setTimeout(resolve, 5000));
   const rss = rssMb(child.pid);
