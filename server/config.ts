@@ -33,8 +33,20 @@ export interface Config {
   maxConnectionsPerIp: number;
   /** Reads counted per client IP (per /64) per minute; more get `too_many_reads`. @default 120 */
   maxReadsPerIpPerMinute: number;
+  /** With DEDUPE=daily: reads counted per client IP (per /64) per article per UTC day. @default 1000 */
+  maxReadsPerIpPerArticlePerDay: number;
   /** Longest article key accepted, in UTF-8 bytes (at most 512). @default 512 */
   maxArticleBytes: number;
+  /** TCP connections (pages, API, WebSockets) from one IP (per /64); not applied behind a proxy. @default 256 */
+  maxTcpConnectionsPerIp: number;
+  /** Open TCP connections past which a network only gets a few more; 10 % above it is the hard cap. @default 10000 */
+  maxTcpConnections: number;
+  /** Subscriptions all sockets of one client IP (per /64) may hold together. @default 2000 */
+  maxSubscriptionsPerIp: number;
+  /** Articles of one site watched by at least one page, server-wide. @default 10000 */
+  maxWatchedArticlesPerSite: number;
+  /** Bytes queued for one socket before it is closed with 1013. @default 131072 */
+  maxSendBacklogBytes: number;
   /** A second port serving only /metrics, without a token, for private scraping (Fly). @default undefined */
   metricsPort: number | undefined;
 }
@@ -122,7 +134,13 @@ const SETTINGS: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
   { key: 'maxFramesPerSecond', env: 'MAX_FRAMES_PER_SECOND', fallback: '30', parse: integer(1, 10_000) },
   { key: 'maxConnectionsPerIp', env: 'MAX_CONNECTIONS_PER_IP', fallback: '100', parse: integer(1, 1_000_000) },
   { key: 'maxReadsPerIpPerMinute', env: 'MAX_READS_PER_IP_PER_MINUTE', fallback: '120', parse: integer(1, 10_000_000) },
+  { key: 'maxReadsPerIpPerArticlePerDay', env: 'MAX_READS_PER_IP_PER_ARTICLE_PER_DAY', fallback: '1000', parse: integer(1, 10_000_000) },
   { key: 'maxArticleBytes', env: 'MAX_ARTICLE_BYTES', fallback: '512', parse: integer(16, 512) },
+  { key: 'maxTcpConnectionsPerIp', env: 'MAX_TCP_CONNECTIONS_PER_IP', fallback: '256', parse: integer(1, 1_000_000) },
+  { key: 'maxTcpConnections', env: 'MAX_TCP_CONNECTIONS', fallback: '10000', parse: integer(10, 1_000_000) },
+  { key: 'maxSubscriptionsPerIp', env: 'MAX_SUBSCRIPTIONS_PER_IP', fallback: '2000', parse: integer(1, 10_000_000) },
+  { key: 'maxWatchedArticlesPerSite', env: 'MAX_WATCHED_ARTICLES_PER_SITE', fallback: '10000', parse: integer(1, 10_000_000) },
+  { key: 'maxSendBacklogBytes', env: 'MAX_SEND_BACKLOG_BYTES', fallback: '131072', parse: integer(16_384, 16_777_216) },
   { key: 'metricsPort', env: 'METRICS_PORT', fallback: '', parse: optionalPort },
 ];
 

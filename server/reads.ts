@@ -1,6 +1,6 @@
 import { ErrorCode } from '../shared/protocol.js';
 import type { Hub } from './live/hub.js';
-import type { Store } from './store.js';
+import { BUDGET_SPENT, type DailyBudget, type Store } from './store.js';
 import type { ServerEvents } from './events.js';
 import type { IpLimits } from './trust/ip-limits.js';
 import type { Reader } from './trust/reader.js';
@@ -38,15 +38,28 @@ export interface ReadRecorderOptions {
   limits: IpLimits;
   /** Present with DEDUPE=daily. */
   seenKey: SeenKeyFn | undefined;
+  /** With DEDUPE=daily: reads counted per client network and article per UTC day. @default Infinity */
+  maxReadsPerNetworkPerArticlePerDay?: number;
 }
 
 /**
  * Creates the recorder. The order is the durability rule: broadcast only after commit,
  * so no page is ever shown a count that a crash could take back.
  */
-export function createReadRecorder({ store, hub, now, events, limits, seenKey }: ReadRecorderOptions): ReadRecorder {
+export function createReadRecorder(options: ReadRecorderOptions): ReadRecorder {
+  const { store, hub, now, events, limits, seenKey, maxReadsPerNetworkPerArticlePerDay: dailyMax = Infinity } = options;
   const pending = new Set<Promise<unknown>>();
   let stopped = false;
+
+  // With DEDUPE=daily: the reader's seen key, and its network's budget for the article. A new
+  // User-Agent is a new reader to dedupe, so one network could count once per user agent;
+  // the budget bounds that. Hashed like a seen key, so the network is never stored.
+  function dedupeKeys(site: string, article: string, reader: Reader, at: number): { seen?: string; budget?: DailyBudget } {
+    if (seenKey === undefined || reader.material === undefined) return {};
+    const seen = seenKey(reader.material, article, at);
+    if (dailyMax === Infinity) return { seen };
+    return { seen, budget: { key: seenKey(`network\n${reader.limitKey}\n${site}`, article, at), max: dailyMax } };
+  }
 
   return {
     async record(site, article, reader) {
@@ -56,10 +69,10 @@ export function createReadRecorder({ store, hub, now, events, limits, seenKey }:
       }
       const at = now();
       const started = performance.now();
-      const seen = seenKey !== undefined && reader.material !== undefined ? seenKey(reader.material, article, at) : undefined;
-      const write = store.increment(site, article, at, seen);
+      const { seen, budget } = dedupeKeys(site, article, reader, at);
+      const write = store.increment(site, article, at, seen, budget);
       pending.add(write);
-      let reads: number | undefined;
+      let reads: Awaited<typeof write>;
       try {
         reads = await write;
         events.committed(performance.now() - started);
@@ -69,6 +82,9 @@ export function createReadRecorder({ store, hub, now, events, limits, seenKey }:
         pending.delete(write);
       }
       if (reads === undefined) throw new ReadRefused(ErrorCode.alreadyReadToday, 'this reader was already counted for this article today');
+      if (reads === BUDGET_SPENT) {
+        throw new ReadRefused(ErrorCode.tooManyReadsToday, `${dailyMax} readers from this network were already counted for this article today; the read was not counted`);
+      }
       hub.publish(site, article, reads);
       events.readCounted(site, article, reads, at);
       return reads;

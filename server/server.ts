@@ -11,6 +11,7 @@ import { applyPendingRestore } from './pending-restore.js';
 import { createHub, wireFrame, type Hub, type HubPresenceOptions } from './live/hub.js';
 import { Connection, type ConnectionContext } from './live/connection.js';
 import { checkUpgrade, rejectUpgrade } from './live/upgrade.js';
+import { startHeartbeat } from './live/heartbeat.js';
 import { createReadRecorder } from './reads.js';
 import { listen } from './listen.js';
 import { NO_EVENTS, type ServerEvents } from './events.js';
@@ -18,6 +19,8 @@ import { createAdminFeatures } from './admin/features.js';
 import { createIpLimits } from './trust/ip-limits.js';
 import { createSeenKeys } from './trust/dedupe.js';
 import { readerOf } from './trust/reader.js';
+import { createTopicLimits } from './trust/topic-limits.js';
+import { HTTP_SERVER_OPTIONS, guardConnections } from './trust/connection-limits.js';
 
 /**
  * Connections the kernel may queue before we accept them (capped by net.core.somaxconn). After a
@@ -28,6 +31,13 @@ export const LISTEN_BACKLOG = 4096;
 
 /** How often every socket is pinged; a peer that missed the previous pong is terminated. */
 export const PING_INTERVAL_MS = 30_000;
+
+/**
+ * How long a closed socket waits for the page's answering close frame before it is cut. A
+ * page that never answers (it stopped reading) would otherwise hold its socket, and SIGTERM,
+ * for ws's 30 s default.
+ */
+export const CLOSE_GRACE_MS = 2_000;
 
 /** Options for startServer(). */
 export interface ServerOptions {
@@ -76,14 +86,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const hub = createHub({ loadReads: store.reads, now, minIntervalMs: config.broadcastIntervalMs, onBroadcast: events.broadcast, presence });
   const limits = createIpLimits({ maxConnections: config.maxConnectionsPerIp, maxReadsPerMinute: config.maxReadsPerIpPerMinute, now });
   const seenKey = config.dedupe === 'daily' ? createSeenKeys(store) : undefined;
-  const reads = createReadRecorder({ store, hub, now, events, limits, seenKey });
+  const reads = createReadRecorder({ store, hub, now, events, limits, seenKey, maxReadsPerNetworkPerArticlePerDay: config.maxReadsPerIpPerArticlePerDay });
   const context: ConnectionContext = {
     hub,
+    topics: createTopicLimits({ hub, maxPerNetwork: config.maxSubscriptionsPerIp, maxPerSite: config.maxWatchedArticlesPerSite }),
     reads,
     now,
     dwellMs: config.dwellSeconds * 1000,
     maxSubscriptions: config.maxSubscriptions,
     maxFramesPerSecond: config.maxFramesPerSecond,
+    maxSendBacklogBytes: config.maxSendBacklogBytes,
     parseLimits: { maxFrameBytes: config.maxFrameBytes, maxArticleBytes: config.maxArticleBytes },
     events,
     hello: wireFrame(JSON.stringify({ type: 'hello', version: PROTOCOL_VERSION, dwellSeconds: config.dwellSeconds })),
@@ -92,20 +104,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const connections = new Set<Connection>();
   const byWs = new WeakMap<WebSocket, Connection>();
   const app = createApp({ store, hub, now, log, admin: features.admin, feed: features.feed, metrics: features.metrics, dwellSeconds: config.dwellSeconds });
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: config.maxFrameBytes, clientTracking: false });
+  const server = createAdaptorServer({ fetch: app.fetch, serverOptions: HTTP_SERVER_OPTIONS }) as Server;
+  // Behind a proxy every connection comes from the proxy: the per-network cap would cap everyone.
+  guardConnections(server, { maxPerNetwork: config.trustProxy === 'none' ? config.maxTcpConnectionsPerIp : undefined, softLimit: config.maxTcpConnections });
+  // Not an inline literal: ws has closeTimeout (8.18+), @types/ws does not know it yet.
+  const wsOptions = { noServer: true, perMessageDeflate: false, maxPayload: config.maxFrameBytes, clientTracking: false, closeTimeout: CLOSE_GRACE_MS };
+  const wss = new WebSocketServer(wsOptions);
   let closing = false;
 
   // Shared listeners: `this` is the socket, so no closure is kept per connection.
   function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
-    // A socket we are closing still delivers frames until the page answers the close; once
-    // shutdown began they must not reach the hub or the store, which may already be closed.
-    if (closing) return;
-    byWs.get(this)?.receive(data, isBinary);
+    // Once shutdown began, frames must not reach the hub or the store, which may already be
+    // closed; a `read` is answered `shutting_down` while the socket is still open.
+    if (closing) byWs.get(this)?.receiveWhileStopping(data, isBinary);
+    else byWs.get(this)?.receive(data, isBinary);
   }
-  function onPong(this: WebSocket): void {
+  function onPong(this: WebSocket, payload: Buffer): void {
     const connection = byWs.get(this);
-    if (connection !== undefined) connection.alive = true;
+    if (connection !== undefined) heartbeat.pong(connection, payload);
   }
   function onClose(this: WebSocket): void {
     const connection = byWs.get(this);
@@ -148,23 +164,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     socket.uncork();
   });
 
-  const pinger = setInterval(() => {
-    for (const connection of connections) {
-      if (!connection.alive) {
-        connection.ws.terminate();
-        continue;
-      }
-      connection.alive = false;
-      connection.ws.ping();
-    }
-  }, pingIntervalMs);
-  pinger.unref();
+  const heartbeat = startHeartbeat(connections, pingIntervalMs);
 
   try {
     await listen(server, { port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
     await features.listenMetrics();
   } catch (error) {
-    clearInterval(pinger);
+    heartbeat.stop();
     server.close();
     await store.close();
     await lock.release();
@@ -183,11 +189,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     close() {
       closed ??= (async () => {
         closing = true;
-        clearInterval(pinger);
+        heartbeat.stop();
         const stopped = new Promise((resolve) => server.close(resolve));
         server.closeIdleConnections();
         reads.stop();
         await reads.drain();
+        // A whole turn of the event loop, through its I/O phase: frames that already arrived are
+        // read, and their reads answered `shutting_down`, before the close frames go out.
+        for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
         hub.flush();
         for (const connection of connections) connection.ws.close(CloseCode.goingAway, 'server shutting down');
         hub.close();

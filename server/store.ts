@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
-import { createRoomCheck } from './disk-room.js';
+import { DISK_FULL, createRoomCheck, lmdbFilesExist } from './disk-room.js';
 
 /** Version of the key layout below; a later release migrates from it on open. */
 export const SCHEMA_VERSION = 1;
@@ -34,6 +34,18 @@ export function unusableDataDir(dir: string, cause: unknown): StoreError {
   return new StoreError(`DATA_DIR ${JSON.stringify(dir)} cannot be used: ${(cause as Error).message}. It must be a writable folder.`);
 }
 
+/**
+ * A cap on reads counted under one opaque key (a network and article) per UTC day. The key
+ * is kept beside the day's seen keys and deleted with them.
+ */
+export interface DailyBudget {
+  key: string;
+  max: number;
+}
+
+/** What increment() resolves when a DailyBudget was already spent today: nothing changed. */
+export const BUDGET_SPENT = 'budget_spent';
+
 /** One article's reads on one UTC day. */
 export interface DailyRow {
   site: string;
@@ -47,9 +59,11 @@ export interface Store {
   /**
    * Adds one read and resolves with the new total once the write has committed. With a
    * `seenKey` (an opaque per-reader-and-article hash), the read counts only if that key was
-   * not seen on the same UTC day; otherwise nothing changes and it resolves undefined.
+   * not seen on the same UTC day; otherwise nothing changes and it resolves undefined. With
+   * a `budget`, it counts only while fewer than `budget.max` reads were counted under
+   * `budget.key` that day; otherwise nothing changes and it resolves BUDGET_SPENT.
    */
-  increment(site: string, article: string, at: number, seenKey?: string): Promise<number | undefined>;
+  increment(site: string, article: string, at: number, seenKey?: string, budget?: DailyBudget): Promise<number | undefined | typeof BUDGET_SPENT>;
   /**
    * The secret of one UTC day for reader hashes, created on first use. Creating a day's
    * secret deletes every other day's secret and every older day's seen keys.
@@ -109,7 +123,10 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
   try {
     mkdirSync(dir, { recursive: true });
     const problem = roomToWrite();
-    if (problem !== undefined) throw new Error(problem);
+    if (problem !== undefined && !(problem.startsWith(DISK_FULL) && lmdbFilesExist(join(dir, STORE_FILE)))) throw new Error(problem);
+    // A restart on a full disk still serves the stored counts: writes are refused below, as at
+    // run time, until there is room again.
+    if (problem !== undefined) log(`DATA_DIR ${JSON.stringify(dir)}: ${problem}. Serving the stored counts; reads are refused (store_unavailable) and /healthz is 503 until there is room.`);
     root = open({ path: join(dir, STORE_FILE), compression: false });
   } catch (error) {
     throw unusableDataDir(dir, error);
@@ -117,8 +134,9 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
   const meta = root.openDB<unknown, string>({ name: 'meta' });
   const totals = root.openDB<number, [string, string]>({ name: 'totals' });
   const days = root.openDB<number, [string, string, string]>({ name: 'daily' });
-  // Dedupe: `seen` holds `DAY|hash` keys for one day; `secrets` the day's random HMAC key.
-  const seen = root.openDB<true, string>({ name: 'seen' });
+  // Dedupe: `seen` holds `DAY|hash` keys for one day (true for a reader, a count for a budget);
+  // `secrets` the day's random HMAC key.
+  const seen = root.openDB<true | number, string>({ name: 'seen' });
   const secrets = root.openDB<Buffer, string>({ name: 'secrets', encoding: 'binary' });
   try {
     migrate(meta, dir);
@@ -141,7 +159,7 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
 
   return {
     root,
-    increment(site, article, at, seenKey) {
+    increment(site, article, at, seenKey, budget) {
       const day = utcDay(at);
       const problem = roomToWrite();
       if (problem !== undefined) return refuseWrite(problem, at);
@@ -149,12 +167,16 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
       // event turn into a single commit; the callback runs inside the write lock, so the
       // get-then-put cannot race another increment, and two tabs of one reader cannot both
       // pass the seen check.
-      const write = root.transaction(() => {
-        if (seenKey !== undefined) {
-          const key = `${day}|${seenKey}`;
-          if (seen.get(key) !== undefined) return undefined;
-          seen.put(key, true);
+      const write = root.transaction((): number | undefined | typeof BUDGET_SPENT => {
+        const key = seenKey === undefined ? undefined : `${day}|${seenKey}`;
+        if (key !== undefined && seen.get(key) !== undefined) return undefined;
+        if (budget !== undefined) {
+          const budgetKey = `${day}|${budget.key}`;
+          const used = Number(seen.get(budgetKey) ?? 0);
+          if (used >= budget.max) return BUDGET_SPENT;
+          seen.put(budgetKey, used + 1);
         }
+        if (key !== undefined) seen.put(key, true);
         const total = (totals.get([site, article]) ?? 0) + 1;
         totals.put([site, article], total);
         days.put([site, article, day], (days.get([site, article, day]) ?? 0) + 1);

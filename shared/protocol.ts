@@ -41,7 +41,9 @@ export const ErrorCode = {
   bot: 'bot',
   doNotTrack: 'do_not_track',
   tooManyReads: 'too_many_reads',
+  tooManyReadsToday: 'too_many_reads_today',
   tooManySubscriptions: 'too_many_subscriptions',
+  tooManyTopics: 'too_many_topics',
   rateLimited: 'rate_limited',
   frameTooLarge: 'frame_too_large',
   storeUnavailable: 'store_unavailable',
@@ -72,6 +74,8 @@ export const CloseCode = {
   messageTooBig: 1009,
   /** A missed pong (set by the peer side as 1006 when the server terminates). */
   internalError: 1011,
+  /** The page did not read what it was sent: its send backlog passed MAX_SEND_BACKLOG_BYTES. */
+  tryAgainLater: 1013,
 } as const;
 
 /** What parseClientMessage() returns: a typed message, or an error frame to send back. */

@@ -13,15 +13,21 @@ import type { Framed, Hub, Peer, Topic } from './hub.js';
 import { ReadRefused, type ReadRecorder } from '../reads.js';
 import type { ServerEvents } from '../events.js';
 import type { Reader } from '../trust/reader.js';
+import { roomToSend } from './backlog.js';
+import type { TopicLimits } from '../trust/topic-limits.js';
 
 /** What every connection shares: settings and services, held once, not per socket. */
 export interface ConnectionContext {
   hub: Hub;
+  /** Subscribes and unsubscribes through the hub within the per-network and per-site caps. */
+  topics: TopicLimits;
   reads: ReadRecorder;
   now: () => number;
   dwellMs: number;
   maxSubscriptions: number;
   maxFramesPerSecond: number;
+  /** Bytes a socket may have queued before it is closed with 1013 (MAX_SEND_BACKLOG_BYTES). */
+  maxSendBacklogBytes: number;
   parseLimits: ParseLimits;
   events: ServerEvents;
   /** The `hello` frame, framed once for every connection. */
@@ -41,14 +47,12 @@ const TEXT = { binary: false } as const;
 
 /**
  * One page's socket: its subscriptions, the dwell rule and its flood limit. Holds no
- * timers or closures of its own; server.ts's ping loop and shared socket listeners drive it.
+ * timers or closures of its own; the heartbeat (heartbeat.ts) and shared socket listeners drive it.
  */
 export class Connection implements Peer {
   readonly ws: WebSocket;
   readonly site: string;
   readonly reader: Reader;
-  /** Cleared by each ping, set by the pong; a peer still false at the next ping is dead. */
-  alive = true;
   /** Set at upgrade when the dashboard's session cookie came along: may send `watch-site`. */
   admin = false;
   #ctx: ConnectionContext;
@@ -72,18 +76,20 @@ export class Connection implements Peer {
   }
 
   send(frame: Buffer): void {
-    this.ws.send(frame, TEXT);
+    if (roomToSend(this.ws, this.#ctx.maxSendBacklogBytes)) this.ws.send(frame, TEXT);
   }
 
   // One write of bytes framed once per broadcast, instead of ws framing them again for each
   // socket. Safe beside ws's own writes: without permessage-deflate ws writes every frame
   // synchronously, so frames never interleave; after a close frame nothing more is sent.
   sendWire(wire: Buffer): void {
-    if (this.ws.readyState === this.ws.OPEN) this.#socket.write(wire);
+    if (roomToSend(this.ws, this.#ctx.maxSendBacklogBytes)) this.#socket.write(wire);
   }
 
   /** Handles one frame from the page. */
   receive(data: RawData, isBinary: boolean): void {
+    // A socket being closed (flooding, backlog) still delivers what the peer sent meanwhile.
+    if (this.ws.readyState !== this.ws.OPEN) return;
     if (this.#overLimit()) {
       this.#ctx.events.readRefused(ErrorCode.rateLimited);
       this.#reply({ type: 'error', code: ErrorCode.rateLimited, message: `more than ${this.#ctx.maxFramesPerSecond} frames in one second` });
@@ -102,9 +108,22 @@ export class Connection implements Peer {
     this.#dispatch(parsed.message);
   }
 
+  /**
+   * Handles a frame that arrives while the server is stopping: a `read` is refused with
+   * `shutting_down`, so the page sends it again once it has reconnected; anything else waits
+   * for the reconnect too. Touches neither the hub nor the store, which may be closed.
+   */
+  receiveWhileStopping(data: RawData, isBinary: boolean): void {
+    if (isBinary || this.ws.readyState !== this.ws.OPEN) return;
+    const parsed = parseClientMessage(data.toString(), this.#ctx.parseLimits);
+    if (!parsed.ok || parsed.message.type !== 'read') return;
+    this.#ctx.events.readRefused(ErrorCode.shuttingDown);
+    this.#reply({ type: 'error', code: ErrorCode.shuttingDown, article: parsed.message.article, message: 'the server is shutting down; send the read again after reconnecting' });
+  }
+
   /** Drops every subscription; called once when the socket closes. */
   closed(): void {
-    for (const sub of this.#subscriptions.values()) this.#ctx.hub.unsubscribe(this, sub.topic, sub.mode);
+    for (const sub of this.#subscriptions.values()) this.#ctx.topics.unsubscribe(this, this.reader.limitKey, sub.topic, sub.mode);
     this.#subscriptions.clear();
     this.#ctx.feed.unwatch(this);
   }
@@ -134,8 +153,13 @@ export class Connection implements Peer {
       this.#reply({ type: 'error', code: ErrorCode.tooManySubscriptions, article, message: `at most ${this.#ctx.maxSubscriptions} articles per connection` });
       return;
     } else {
-      const topic = this.#ctx.hub.subscribe(this, this.site, article, mode);
-      this.#subscriptions.set(article, { topic, mode, since: this.#ctx.now(), counted: false });
+      const admitted = this.#ctx.topics.subscribe(this, this.reader.limitKey, this.site, article, mode);
+      if (!admitted.ok) {
+        this.#ctx.events.readRefused(ErrorCode.tooManyTopics);
+        this.#reply({ type: 'error', code: ErrorCode.tooManyTopics, article, message: admitted.message });
+        return;
+      }
+      this.#subscriptions.set(article, { topic: admitted.topic, mode, since: this.#ctx.now(), counted: false });
     }
     this.sendWire(this.#ctx.hub.exactFrame(this.#subscriptions.get(article)!.topic).wire);
   }
@@ -147,7 +171,7 @@ export class Connection implements Peer {
       return;
     }
     this.#subscriptions.delete(article);
-    this.#ctx.hub.unsubscribe(this, sub.topic, sub.mode);
+    this.#ctx.topics.unsubscribe(this, this.reader.limitKey, sub.topic, sub.mode);
   }
 
   async #read(article: string): Promise<void> {
@@ -200,6 +224,6 @@ export class Connection implements Peer {
   }
 
   #reply(message: ServerMessage): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(message));
+    if (roomToSend(this.ws, this.#ctx.maxSendBacklogBytes)) this.ws.send(JSON.stringify(message));
   }
 }

@@ -37,6 +37,11 @@ export function limitKey(ip: string): string {
   return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
+/** The limit key of a socket's peer address (`::ffff:1.2.3.4` is 1.2.3.4). */
+export function networkOf(address: string | undefined): string {
+  return limitKey(stripMappedV4(address ?? ''));
+}
+
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;

@@ -25,11 +25,16 @@ export interface TestSocket {
 /** Opens a WebSocket and waits for the server's `hello`. */
 export async function connect(
   url: string,
-  { origin = TEST_ORIGIN, userAgent = BROWSER_UA, headers: extra = {} }: { origin?: string; userAgent?: string | null; headers?: Record<string, string> } = {},
+  {
+    origin = TEST_ORIGIN,
+    userAgent = BROWSER_UA,
+    headers: extra = {},
+    localAddress,
+  }: { origin?: string; userAgent?: string | null; headers?: Record<string, string>; /** Source address, e.g. 127.0.0.2: another client IP. */ localAddress?: string } = {},
 ): Promise<TestSocket> {
   const headers: Record<string, string> = { ...extra };
   if (userAgent !== null) headers['user-agent'] = userAgent;
-  const ws = new WebSocket(url, { origin, headers });
+  const ws = new WebSocket(url, { origin, headers, localAddress });
   const received: ServerMessage[] = [];
   const waiters: Array<() => void> = [];
   ws.on('message', (data) => {

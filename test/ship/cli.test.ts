@@ -175,8 +175,9 @@ describe('readcounter backup / restore', () => {
       await store.close();
       return count;
     };
-    expect(await seenKeys(target)).toBe(3);
-    expect(await seenKeys(live.path)).toBe(3);
+    // Per read: the reader's seen key and its network's daily budget for the article.
+    expect(await seenKeys(target)).toBe(6);
+    expect(await seenKeys(live.path)).toBe(6);
   });
 
   it('swaps a restore staged with --at-next-start in when the server next starts, keeping the old store', async () => {

@@ -1,6 +1,7 @@
+import type { Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runServerProcess, startServerProcess } from '../helpers/process.js';
-import { FAST_READS, storedCounts, streamReads, tempDir } from './helpers.js';
+import { FAST_READS, openPage, storedCounts, streamReads, tempDir } from './helpers.js';
 
 // What the docs and fly.toml promise: SHUTDOWN_TIMEOUT_MS in server/main.ts.
 const DOCUMENTED_STOP_MS = 5_000;
@@ -41,6 +42,21 @@ describe('SIGTERM during a stream of reads', () => {
     }
     again.child.kill('SIGTERM');
     expect((await again.exited).code).toBe(0);
+  });
+
+  it('exits 0 in time when a page never answers the close frame', async () => {
+    const server = await startServerProcess({ DATA_DIR: dir.path, ...FAST_READS });
+    const page = await openPage(`${server.url.replace(/^http/, 'ws')}/ws`, () => {});
+    page.send(JSON.stringify({ type: 'subscribe', article: '/stop/a' }));
+    // The page stops reading, so it never sees the server's close frame and never answers it.
+    (page as unknown as { _socket: Socket })._socket.pause();
+    const started = performance.now();
+    server.child.kill('SIGTERM');
+    const exit = await server.exited;
+    expect(exit, server.output()).toEqual({ code: 0, signal: null });
+    expect(performance.now() - started).toBeLessThan(DOCUMENTED_STOP_MS);
+    expect(server.output()).toMatch(/stopped cleanly/);
+    page.terminate();
   });
 
   it('refuses a second server on the same DATA_DIR while the first runs, naming it', async () => {
