@@ -61,7 +61,7 @@ describe('readcounter export / import', () => {
 
     const imported = await cli(['import', file], b.path);
     expect(imported).toMatchObject({ code: 0 });
-    expect(imported.stderr).toMatch(/import: .*: 12 daily rows, 5 articles; 12 days raised, 15 reads added/);
+    expect(imported.stderr).toMatch(/import: .* \(readcounter\): 15 reads in 5 articles over 3 days, each host as its own site \(2: blog\.example\.com, other\.example\.org\)\nimport: no rows skipped\nimport: 12 days raised, 15 reads added\n/);
     const again = await cli(['export', '--format', format], b.path);
     expect(again.stdout).toBe(original);
   });
@@ -92,7 +92,7 @@ describe('readcounter export / import', () => {
     ['a CSV with another header', 'date,page,views\r\n2026-01-01,/a,3\r\n', /is not a readcounter export: line 1: the header must be "site,article,day,reads"/],
     ['JSON of another format', '{"rows": []}', /is not a readcounter export: "format" must be "readcounter-export"/],
     ['a bad row after good ones', 'site,article,day,reads\r\nblog.example.com,/a,2026-01-01,3\r\nblog.example.com,/b,2026-01-02,many\r\n', /line 3: reads must be a whole number/],
-    ['a backup', Buffer.from([0xde, 0xc0, 0xef, 0xbe, 0, 0, 0, 0]), /is not an export \(it is binary; a backup\?\).*readcounter restore/],
+    ['a backup', Buffer.from([0xde, 0xc0, 0xef, 0xbe, 0, 0, 0, 0]), /is not a readcounter export: line 1: this is a binary file, not an export \(a backup\? that goes back with `readcounter restore`\)/],
   ])('refuses %s, naming the file, and changes nothing', async (_what, content, message) => {
     const file = join(b.path, 'input.txt');
     writeFileSync(file, content);
