@@ -53,14 +53,21 @@ export function preview(value: string): string {
 }
 
 /** Header, then rows: runs `onRow` for each record after the first; an empty file is an error. */
-export async function eachRow(records: AsyncIterable<CsvRecord>, onHeader: (header: CsvRecord) => void, onRow: (record: CsvRecord) => void, skip?: (record: CsvRecord) => boolean): Promise<void> {
+export async function eachRow(
+  batches: AsyncIterable<CsvRecord[]>,
+  onHeader: (header: CsvRecord) => void,
+  onRow: (record: CsvRecord) => void,
+  skip?: (record: CsvRecord) => boolean,
+): Promise<void> {
   let seenHeader = false;
-  for await (const record of records) {
-    if (skip?.(record) === true) continue;
-    if (seenHeader) onRow(record);
-    else {
-      onHeader(record);
-      seenHeader = true;
+  for await (const batch of batches) {
+    for (const record of batch) {
+      if (skip?.(record) === true) continue;
+      if (seenHeader) onRow(record);
+      else {
+        onHeader(record);
+        seenHeader = true;
+      }
     }
   }
   if (!seenHeader) throw new ExportFormatError('line 1: the file is empty (expected a header row)');

@@ -5,6 +5,9 @@ import { isCalendarDay } from '../store.js';
 const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 const DAY_MS = 86_400_000;
 
+// Rows come roughly in date order: checking the calendar once per day, not per row.
+let lastDay = '';
+
 /**
  * The UTC day (`YYYY-MM-DD`) of a timestamp written as above; one without an offset is taken
  * as UTC. Undefined for anything else (including dates that do not exist).
@@ -13,7 +16,11 @@ export function utcDayOf(text: string): string | undefined {
   const match = TIMESTAMP.exec(text.trim());
   if (match === null) return undefined;
   const [, day, hours = '00', minutes = '00', , offset] = match as unknown as [string, string, string?, string?, string?, string?];
-  if (!isCalendarDay(day) || Number(hours) > 23 || Number(minutes) > 59) return undefined;
+  if (Number(hours) > 23 || Number(minutes) > 59) return undefined;
+  if (day !== lastDay) {
+    if (!isCalendarDay(day)) return undefined;
+    lastDay = day;
+  }
   const shift = offsetMinutes(offset);
   if (shift === 0) return day;
   // Only an offset can move the day: local midnight-ish times land on the UTC day before or after.

@@ -30,10 +30,10 @@ const MAX_CACHED_PATHS = 50_000;
  */
 export class Tally {
   readonly #onlySite: string | undefined;
-  readonly #reads = new Map<string, number>();
-  readonly #articles = new Set<string>();
+  // site → article → day → page views: one short lookup per level, no key built per row.
+  readonly #reads = new Map<string, Map<string, Map<string, number>>>();
+  #articles = 0;
   readonly #days = new Set<string>();
-  readonly #sites = new Set<string>();
   readonly #skipped = new Map<SkipReason, number>();
   readonly #hosts = new Map<string, string | undefined>();
   #paths = new Map<string, string | undefined>();
@@ -53,11 +53,9 @@ export class Tally {
     const article = this.#articleOf(path);
     if (article === undefined) return this.skip('not a page path');
     if (views === 0) return;
-    const key = `${site}\n${article}\n${day}`;
-    this.#reads.set(key, (this.#reads.get(key) ?? 0) + views);
-    this.#articles.add(`${site}\n${article}`);
+    const days = this.#daysOf(site, article);
+    days.set(day, (days.get(day) ?? 0) + views);
     this.#days.add(day);
-    this.#sites.add(site);
     this.#views += views;
   }
 
@@ -68,21 +66,35 @@ export class Tally {
 
   /** The daily rows to merge. */
   rows(): DailyRow[] {
-    return [...this.#reads].map(([key, reads]) => {
-      const [site, article, day] = key.split('\n') as [string, string, string];
-      return { site, article, day, reads };
-    });
+    const rows: DailyRow[] = [];
+    for (const [site, articles] of this.#reads) {
+      for (const [article, days] of articles) {
+        for (const [day, reads] of days) rows.push({ site, article, day, reads });
+      }
+    }
+    return rows;
   }
 
   /** Counts for the summary. */
   summary(): TallySummary {
     return {
       views: this.#views,
-      articles: this.#articles.size,
+      articles: this.#articles,
       days: this.#days.size,
-      sites: [...this.#sites].sort(),
+      sites: [...this.#reads.keys()].sort(),
       skipped: [...this.#skipped],
     };
+  }
+
+  #daysOf(site: string, article: string): Map<string, number> {
+    let articles = this.#reads.get(site);
+    if (articles === undefined) this.#reads.set(site, (articles = new Map()));
+    let days = articles.get(article);
+    if (days === undefined) {
+      articles.set(article, (days = new Map()));
+      this.#articles++;
+    }
+    return days;
   }
 
   #siteOf(line: number, host: string | undefined): string | undefined {

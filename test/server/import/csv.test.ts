@@ -25,7 +25,7 @@ describe('CsvTokenizer', () => {
 
   it.each([1, 2, 3, 5, 7])('gives the same records however the text is cut into chunks of %i', async (size) => {
     const records = [];
-    for await (const record of csvRecords(chunked(AWKWARD, size))) records.push(record);
+    for await (const batch of csvRecords(chunked(AWKWARD, size))) records.push(...batch);
     expect(records).toEqual(EXPECTED);
   });
 
