@@ -5,13 +5,19 @@ import { calendarDayOf } from './dates.js';
 import { textOf } from './input.js';
 import type { Tally } from './tally.js';
 
-const COLUMNS = { date: ['date'], path: ['pagePath'], views: ['screenPageViews'], host: ['hostName'] } as const;
+// The Data API's names first; the web interface's Explore download names them as shown.
+const COLUMNS = {
+  date: ['date'],
+  path: ['pagePath', 'Page path and screen class', 'Page path'],
+  views: ['screenPageViews', 'Views'],
+  host: ['hostName', 'Hostname'],
+} as const;
 type Key = keyof typeof COLUMNS;
 
 /**
  * `--from ga4`: a Google Analytics 4 CSV with the Data API's column names `date`
- * (YYYYMMDD), `pagePath` and `screenPageViews` (and `hostName`, when there). The web
- * interface's `#` comment lines are skipped; `"1,234"` reads as 1234.
+ * (YYYYMMDD), `pagePath` and `screenPageViews` (and `hostName`, when there), or the web
+ * interface's names for them. Its `#` comment lines are skipped; `"1,234"` reads as 1234.
  */
 export async function readGa4(path: string, tally: Tally): Promise<void> {
   let columns: ColumnIndex<Key> | undefined;
