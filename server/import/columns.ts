@@ -1,5 +1,5 @@
 import { ExportFormatError } from '../format-error.js';
-import type { CsvRecord } from './csv.js';
+import { csvRecords, type CsvRecord } from './csv.js';
 
 /** Where each wanted column sits in a header row; undefined for an optional one that is missing. */
 export type ColumnIndex<K extends string> = Record<K, number | undefined> & { width: number };
@@ -71,4 +71,38 @@ export async function eachRow(
     }
   }
   if (!seenHeader) throw new ExportFormatError('line 1: the file is empty (expected a header row)');
+}
+
+/** How to read one tool's CSV table: its columns by key, which are required, and what to skip. */
+export interface TableSpec<K extends string> {
+  columns: Record<K, readonly string[]>;
+  required: readonly NoInfer<K>[];
+  /** Rewrites the header before columns are looked up (GoatCounter's glued version). */
+  header?: (header: CsvRecord) => CsvRecord;
+  /** Records to pass over, header included (GA4's `#` comments). */
+  skip?: (record: CsvRecord) => boolean;
+}
+
+/**
+ * Streams a CSV table: finds the spec's columns in its header by name, then hands each row's
+ * cells by key (undefined for a missing optional column) and its physical line to `onRow`.
+ */
+export async function eachTableRow<K extends string>(
+  text: AsyncIterable<string>,
+  spec: TableSpec<K>,
+  onRow: (cells: Record<K, string | undefined>, line: number) => void,
+): Promise<void> {
+  let index: ColumnIndex<K> | undefined;
+  const keys = Object.keys(spec.columns) as K[];
+  await eachRow(
+    csvRecords(text),
+    (header) => void (index = readColumns(spec.header?.(header) ?? header, spec.columns, spec.required)),
+    (record) => {
+      const cells = cellsOf(record, index!.width);
+      const row = {} as Record<K, string | undefined>;
+      for (const key of keys) row[key] = optionalCell(cells, index![key]);
+      onRow(row, record.line);
+    },
+    spec.skip,
+  );
 }

@@ -1,6 +1,5 @@
 import { ExportFormatError } from '../format-error.js';
-import { cellsOf, eachRow, optionalCell, preview, readColumns, viewsOf, type ColumnIndex } from './columns.js';
-import { csvRecords } from './csv.js';
+import { eachTableRow, preview, viewsOf } from './columns.js';
 import { calendarDayOf } from './dates.js';
 import { openZip, packingOf, textOf } from './input.js';
 import type { Tally } from './tally.js';
@@ -8,8 +7,10 @@ import type { Tally } from './tally.js';
 // `imported_pages_20230101_20231231.csv`; exports before the `imported_` prefix wrote `pages_…`.
 const PAGES_FILE = /(?:^|\/)(?:imported_)?pages_\d{8}_\d{8}\.csv$/;
 
-const COLUMNS = { date: ['date'], page: ['page'], pageviews: ['pageviews'], hostname: ['hostname'] } as const;
-type Key = keyof typeof COLUMNS;
+const TABLE = {
+  columns: { date: ['date'], page: ['page'], pageviews: ['pageviews'], hostname: ['hostname'] },
+  required: ['date', 'page', 'pageviews'],
+} as const;
 
 /**
  * `--from plausible`: Plausible's CSV export, a zip of several CSVs of which only the pages
@@ -38,17 +39,9 @@ export async function readPlausible(path: string, tally: Tally): Promise<void> {
 }
 
 async function readPages(text: AsyncIterable<string>, tally: Tally): Promise<void> {
-  let columns: ColumnIndex<Key> | undefined;
-  await eachRow(
-    csvRecords(text),
-    (header) => void (columns = readColumns(header, COLUMNS, ['date', 'page', 'pageviews'])),
-    (record) => {
-      const cells = cellsOf(record, columns!.width);
-      const date = cells[columns!.date!]!;
-      const day = calendarDayOf(date);
-      if (day === undefined) throw new ExportFormatError(`line ${record.line}: date must be YYYY-MM-DD, got ${preview(date)}`);
-      const views = viewsOf(cells[columns!.pageviews!]!, record.line, 'pageviews');
-      tally.add(record.line, optionalCell(cells, columns!.hostname), cells[columns!.page!]!, day, views);
-    },
-  );
+  await eachTableRow(text, TABLE, ({ date, hostname, page, pageviews }, line) => {
+    const day = calendarDayOf(date!);
+    if (day === undefined) throw new ExportFormatError(`line ${line}: date must be YYYY-MM-DD, got ${preview(date!)}`);
+    tally.add(line, hostname, page!, day, viewsOf(pageviews!, line, 'pageviews'));
+  });
 }

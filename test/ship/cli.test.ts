@@ -7,6 +7,7 @@ import { startServerProcess } from '../helpers/process.js';
 import { connect } from '../helpers/ws.js';
 import { TEST_EPOCH } from '../helpers/server.js';
 import { FAST_READS, runCliProcess, storedCounts, tempDir } from './helpers.js';
+import { cli as cliAt } from './import-helpers.js';
 
 const DAY = 86_400_000;
 const NOW = TEST_EPOCH + 3 * DAY;
@@ -27,18 +28,8 @@ async function seed(dataDir: string): Promise<void> {
   await store.close();
 }
 
-/** Runs a command in-process with a fixed clock; stdout and stderr are captured. */
-async function cli(args: string[], dataDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli([...args, '--data-dir', dataDir], {
-    env: {},
-    now: () => NOW,
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-  });
-  return { code, stdout, stderr };
-}
+/** Runs a command in-process, three days after the seeded reads. */
+const cli = (args: string[], dataDir: string) => cliAt(args, dataDir, NOW);
 
 describe('readcounter export / import', () => {
   let a: ReturnType<typeof tempDir>;

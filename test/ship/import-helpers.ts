@@ -7,13 +7,13 @@ import { TEST_EPOCH } from '../helpers/server.js';
 /** Fixtures written from each tool's documented format, with the awkward cases the issue lists. */
 export const FIXTURES = fileURLToPath(new URL('../fixtures/import/', import.meta.url));
 
-/** Runs `readcounter` in-process; stdout and stderr are captured. */
-export async function cli(args: string[], dataDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs `readcounter` in-process with a fixed clock; stdout and stderr are captured. */
+export async function cli(args: string[], dataDir: string, now = TEST_EPOCH): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const code = await runCli([...args, '--data-dir', dataDir], {
     env: {},
-    now: () => TEST_EPOCH,
+    now: () => now,
     stdout: (text) => void (stdout += text),
     stderr: (text) => void (stderr += text),
   });
