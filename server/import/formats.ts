@@ -36,7 +36,14 @@ export const IMPORT_FORMATS = {
   },
   umami: { tool: 'Umami', what: "Umami's website_event table as CSV", needsSite: false, pageViews: true, read: readUmami },
   shynet: { tool: 'Shynet', what: 'a Shynet day,location,views CSV', needsSite: false, pageViews: true, read: readShynet },
-  ga4: { tool: 'Google Analytics', what: 'a Google Analytics 4 CSV', needsSite: true, pageViews: true, read: readGa4 },
+  ga4: {
+    tool: 'Google Analytics',
+    what: 'a Google Analytics 4 CSV',
+    needsSite: true,
+    pageViews: true,
+    note: "Google Analytics dates are days in the property's time zone; they are stored as they are, as UTC days.",
+    read: readGa4,
+  },
 } satisfies Record<string, ImportFormat>;
 
 /** A `--from` value. */
