@@ -1,5 +1,7 @@
 import { ArticleError, normalizeArticle } from '../shared/article.js';
 import { SiteError, normalizeSite } from '../shared/site.js';
+import { ExportFormatError } from './format-error.js';
+import { csvRecordsOf, type CsvRecord } from './import/csv.js';
 import { isCalendarDay, type DailyRow } from './store.js';
 
 /**
@@ -29,10 +31,7 @@ export interface ExportData {
   totals: TotalRow[];
 }
 
-/** An export file that cannot be read; the message names the line or field and what is expected. */
-export class ExportFormatError extends Error {
-  override name = 'ExportFormatError';
-}
+export { ExportFormatError } from './format-error.js';
 
 // A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -78,18 +77,26 @@ export function totalsFromRows(rows: readonly DailyRow[]): TotalRow[] {
 
 /** Reads a CSV export back (totals are the sums of its rows). Throws ExportFormatError. */
 export function parseCsv(text: string): ExportData {
-  // Blank lines (a spreadsheet's trailing ones) carry nothing.
-  const records = csvRecords(text.replace(/^\uFEFF/, '')).filter(({ cells }) => cells.length > 1 || cells[0] !== '');
-  const header = records.shift()?.cells.join(',');
-  if (header !== CSV_COLUMNS.join(',')) {
-    throw new ExportFormatError(`line 1: the header must be "${CSV_COLUMNS.join(',')}", got ${preview(header ?? '')}`);
-  }
-  const rows = records.map(({ line, cells }) => {
-    if (cells.length !== CSV_COLUMNS.length) throw new ExportFormatError(`line ${line}: expected ${CSV_COLUMNS.length} cells, got ${cells.length}`);
-    const [site, article, day, reads] = cells.map(unneutralise) as [string, string, string, string];
-    return checkRow({ site, article, day, reads: /^\d+$/.test(reads) ? Number(reads) : NaN }, `line ${line}`);
-  });
+  const records = csvRecordsOf(text);
+  const header = records.shift();
+  checkCsvHeader(header ?? { line: 1, cells: [] });
+  const rows = records.map(csvRow);
   return { rows, totals: totalsFromRows(rows) };
+}
+
+/** Checks the header row of a CSV export. Throws ExportFormatError. */
+export function checkCsvHeader(header: CsvRecord): void {
+  const text = header.cells.join(',');
+  if (text !== CSV_COLUMNS.join(',')) {
+    throw new ExportFormatError(`line ${header.line}: the header must be "${CSV_COLUMNS.join(',')}", got ${preview(text)}`);
+  }
+}
+
+/** One row of a CSV export, checked (site and article normalized, a calendar day, reads ≥ 0). */
+export function csvRow({ line, cells }: CsvRecord): DailyRow {
+  if (cells.length !== CSV_COLUMNS.length) throw new ExportFormatError(`line ${line}: expected ${CSV_COLUMNS.length} cells, got ${cells.length}`);
+  const [site, article, day, reads] = cells.map(unneutralise) as [string, string, string, string];
+  return checkRow({ site, article, day, reads: /^\d+$/.test(reads) ? Number(reads) : NaN }, `line ${line}`);
 }
 
 /** Reads a JSON export back. Throws ExportFormatError naming the bad field. */
@@ -112,48 +119,6 @@ export function parseJson(text: string): ExportData {
 /** Reads either export format, told apart by its first character. Throws ExportFormatError. */
 export function parseExport(text: string): ExportData {
   return text.trimStart().startsWith('{') ? parseJson(text) : parseCsv(text);
-}
-
-// RFC 4180 records with the line each starts on: quoted cells may hold commas, `""` and
-// line breaks; CRLF or LF line ends.
-function csvRecords(text: string): { line: number; cells: string[] }[] {
-  const records: { line: number; cells: string[] }[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let line = 1;
-  let start = 1;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i]!;
-    if (char === '"' && cell === '') {
-      const end = closingQuote(text, i + 1, line);
-      cell = text.slice(i + 1, end).replaceAll('""', '"');
-      line += cell.split('\n').length - 1;
-      i = end;
-      if (i + 1 < text.length && !',\r\n'.includes(text[i + 1]!)) throw new ExportFormatError(`line ${line}: text after a closing quote`);
-    } else if (char === ',') {
-      cells.push(cell);
-      cell = '';
-    } else if (char === '\n' || char === '\r') {
-      if (char === '\r' && text[i + 1] === '\n') i++;
-      records.push({ line: start, cells: [...cells, cell] });
-      cells = [];
-      cell = '';
-      start = ++line;
-    } else {
-      cell += char;
-    }
-  }
-  if (cell !== '' || cells.length > 0) records.push({ line: start, cells: [...cells, cell] });
-  return records;
-}
-
-function closingQuote(text: string, from: number, line: number): number {
-  for (let i = from; i < text.length; i++) {
-    if (text[i] !== '"') continue;
-    if (text[i + 1] === '"') i++;
-    else return i;
-  }
-  throw new ExportFormatError(`line ${line}: a quoted cell is never closed`);
 }
 
 // Reverses csvCell()'s neutralisation. Unambiguous: article keys start with "/" and sites

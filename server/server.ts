@@ -87,6 +87,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const limits = createIpLimits({ maxConnections: config.maxConnectionsPerIp, maxReadsPerMinute: config.maxReadsPerIpPerMinute, now });
   const seenKey = config.dedupe === 'daily' ? createSeenKeys(store) : undefined;
   const reads = createReadRecorder({ store, hub, now, events, limits, seenKey, maxReadsPerNetworkPerArticlePerDay: config.maxReadsPerIpPerArticlePerDay });
+  // `readcounter import` merged counts beside us: open pages get the new totals.
+  lock.onImported(() => {
+    for (const topic of hub.topics()) hub.publish(topic.site, topic.article, store.reads(topic.site, topic.article));
+  });
   const context: ConnectionContext = {
     hub,
     topics: createTopicLimits({ hub, maxPerNetwork: config.maxSubscriptionsPerIp, maxPerSite: config.maxWatchedArticlesPerSite }),

@@ -1,41 +1,72 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ExportFormatError, parseExport } from '../export.js';
+import { SiteError, normalizeSite } from '../../shared/site.js';
+import { signalImported } from '../data-lock.js';
+import { ExportFormatError } from '../format-error.js';
+import { IMPORT_FORMATS, isImportFormat, type ImportFormat } from '../import/formats.js';
+import { Tally } from '../import/tally.js';
 import type { CliContext } from './context.js';
-import { CliError } from './errors.js';
+import { CliError, UsageError } from './errors.js';
 import { openAnyStore } from './data-dir.js';
+import { importSummary, plannedMerge, type MergeResult } from './import-summary.js';
+
+/** Options of `readcounter import`. */
+export interface ImportOptions {
+  /** @default 'readcounter' */
+  from: string;
+  /** `--site`: the site of a file that names none; of a file that names hosts, the only one kept. */
+  site: string | undefined;
+  /** Print the summary, write nothing. @default false */
+  dryRun: boolean;
+}
 
 /**
- * `readcounter import <file>`: reads back a file written by `readcounter export` or
- * `GET /api/export` (CSV or JSON). The whole file is checked before anything is written, then
- * merged in one transaction, so a bad or failed import changes nothing, and importing the same
- * file twice changes nothing the second time.
+ * `readcounter import [--from FORMAT] <file>`: reads our own export or another tool's
+ * (GoatCounter, Plausible, Umami, Shynet, Google Analytics 4), streamed, into per-(site,
+ * article, UTC day) figures, then max-merges them in one transaction: importing a file twice
+ * changes nothing, and a bad file changes nothing. May run while the server runs: LMDB takes
+ * one writer at a time, and the server is then told to send open pages their new counts.
  */
-export async function importCounts(ctx: CliContext, file: string): Promise<void> {
-  const source = resolve(file);
-  if (!existsSync(source)) throw new CliError(`${source} does not exist`);
-  const bytes = readFileSync(source);
-  if (bytes.includes(0)) {
-    throw new CliError(`${source} is not an export (it is binary; a backup?). Import reads CSV or JSON from \`readcounter export\`; a backup goes back with \`readcounter restore\`.`);
+export async function importCounts(ctx: CliContext, file: string, { from, site, dryRun }: ImportOptions): Promise<void> {
+  if (!isImportFormat(from)) throw new UsageError(`--from must be one of ${Object.keys(IMPORT_FORMATS).join(', ')}; got ${JSON.stringify(from)}`);
+  const format: ImportFormat = IMPORT_FORMATS[from];
+  const onlySite = siteOption(site);
+  if (format.needsSite && onlySite === undefined) {
+    throw new UsageError(`a ${format.tool} file does not name the site: add --site HOST (the blog's host, as pages count for it, e.g. blog.example.com)`);
   }
-  let data;
+  const source = resolve(file);
+  if (!existsSync(source) || !statSync(source).isFile()) throw new CliError(`${source} does not exist or is not a file`);
+  const tally = new Tally(onlySite);
   try {
-    data = parseExport(bytes.toString('utf8'));
+    await format.read(source, tally);
   } catch (error) {
-    if (error instanceof ExportFormatError) {
-      throw new CliError(`${source} is not a readcounter export: ${error.message}. Import reads only files written by \`readcounter export\` or GET /api/export. Nothing was imported.`);
+    if (!(error instanceof ExportFormatError)) throw error;
+    throw new CliError(`${source} is not ${format.what}: ${error.message}. Nothing was imported.`);
+  }
+  const rows = tally.rows();
+  let result: MergeResult;
+  let told = false;
+  if (dryRun) {
+    result = await plannedMerge(ctx.dataDir, rows);
+  } else {
+    const store = openAnyStore(ctx.dataDir);
+    try {
+      result = store.mergeCounts(rows, []);
+    } catch (error) {
+      throw new CliError(`could not import ${source} into DATA_DIR ${JSON.stringify(ctx.dataDir)}: ${(error as Error).message}. Nothing was imported.`);
+    } finally {
+      await store.close();
     }
+    told = result.readsAdded > 0 && (await signalImported(ctx.dataDir));
+  }
+  for (const line of importSummary({ source, format, onlySite, summary: tally.summary(), result, dryRun, told })) ctx.stderr(line);
+}
+
+function siteOption(site: string | undefined): string | undefined {
+  try {
+    return site === undefined ? undefined : normalizeSite(site);
+  } catch (error) {
+    if (error instanceof SiteError) throw new UsageError(`--site: ${error.message}`);
     throw error;
   }
-  const store = openAnyStore(ctx.dataDir);
-  let result;
-  try {
-    result = store.mergeCounts(data.rows, data.totals);
-  } catch (error) {
-    throw new CliError(`could not import ${source} into DATA_DIR ${JSON.stringify(ctx.dataDir)}: ${(error as Error).message}. Nothing was imported.`);
-  } finally {
-    await store.close();
-  }
-  const unchanged = result.readsAdded === 0 ? ' (already up to date)' : '';
-  ctx.stderr(`import: ${source}: ${data.rows.length} daily rows, ${data.totals.length} articles; ${result.daysChanged} days raised, ${result.readsAdded} reads added${unchanged}`);
 }

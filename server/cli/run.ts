@@ -46,11 +46,12 @@ const COMMANDS: Record<string, Command> = {
       exportCounts(ctx, { format: text(values.format) ?? 'csv', site: text(values.site), output: text(values.output) }),
   },
   import: {
-    usage: 'import <file>',
-    summary: 'merge a CSV or JSON export back in (idempotent; one transaction)',
+    usage: 'import [--from FORMAT] <file> [--site HOST] [--dry-run]',
+    summary: 'merge counts from our export or another tool (FORMAT: readcounter, goatcounter, plausible, umami, shynet, ga4); idempotent, one transaction',
     args: ['file'],
-    options: {},
-    run: (ctx, [file]) => importCounts(ctx, file!),
+    options: { from: { type: 'string' }, site: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+    run: (ctx, [file], values) =>
+      importCounts(ctx, file!, { from: text(values.from) ?? 'readcounter', site: text(values.site), dryRun: values['dry-run'] === true }),
   },
   stats: {
     usage: 'stats [--top N]',

@@ -7,6 +7,7 @@ import { startServerProcess } from '../helpers/process.js';
 import { connect } from '../helpers/ws.js';
 import { TEST_EPOCH } from '../helpers/server.js';
 import { FAST_READS, runCliProcess, storedCounts, tempDir } from './helpers.js';
+import { cli as cliAt } from './import-helpers.js';
 
 const DAY = 86_400_000;
 const NOW = TEST_EPOCH + 3 * DAY;
@@ -27,18 +28,8 @@ async function seed(dataDir: string): Promise<void> {
   await store.close();
 }
 
-/** Runs a command in-process with a fixed clock; stdout and stderr are captured. */
-async function cli(args: string[], dataDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli([...args, '--data-dir', dataDir], {
-    env: {},
-    now: () => NOW,
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-  });
-  return { code, stdout, stderr };
-}
+/** Runs a command in-process, three days after the seeded reads. */
+const cli = (args: string[], dataDir: string) => cliAt(args, dataDir, NOW);
 
 describe('readcounter export / import', () => {
   let a: ReturnType<typeof tempDir>;
@@ -61,7 +52,7 @@ describe('readcounter export / import', () => {
 
     const imported = await cli(['import', file], b.path);
     expect(imported).toMatchObject({ code: 0 });
-    expect(imported.stderr).toMatch(/import: .*: 12 daily rows, 5 articles; 12 days raised, 15 reads added/);
+    expect(imported.stderr).toMatch(/import: .* \(readcounter\): 15 reads in 5 articles over 3 days, each host as its own site \(2: blog\.example\.com, other\.example\.org\)\nimport: no rows skipped\nimport: 12 days raised, 15 reads added\n/);
     const again = await cli(['export', '--format', format], b.path);
     expect(again.stdout).toBe(original);
   });
@@ -92,7 +83,7 @@ describe('readcounter export / import', () => {
     ['a CSV with another header', 'date,page,views\r\n2026-01-01,/a,3\r\n', /is not a readcounter export: line 1: the header must be "site,article,day,reads"/],
     ['JSON of another format', '{"rows": []}', /is not a readcounter export: "format" must be "readcounter-export"/],
     ['a bad row after good ones', 'site,article,day,reads\r\nblog.example.com,/a,2026-01-01,3\r\nblog.example.com,/b,2026-01-02,many\r\n', /line 3: reads must be a whole number/],
-    ['a backup', Buffer.from([0xde, 0xc0, 0xef, 0xbe, 0, 0, 0, 0]), /is not an export \(it is binary; a backup\?\).*readcounter restore/],
+    ['a backup', Buffer.from([0xde, 0xc0, 0xef, 0xbe, 0, 0, 0, 0]), /is not a readcounter export: line 1: this is a binary file, not an export \(a backup\? that goes back with `readcounter restore`\)/],
   ])('refuses %s, naming the file, and changes nothing', async (_what, content, message) => {
     const file = join(b.path, 'input.txt');
     writeFileSync(file, content);
