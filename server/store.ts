@@ -3,9 +3,13 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { createRoomCheck } from './disk-room.js';
+import { openSiteTotals, StoreCapError, type SiteTotal, type StoreCaps } from './site-totals.js';
 
-/** Version of the key layout below; a later release migrates from it on open. */
-export const SCHEMA_VERSION = 1;
+/** Version of the key layout below; a later release migrates from it on open. 2 added per-site totals. */
+export const SCHEMA_VERSION = 2;
+
+/** The oldest schema this release opens (and migrates on open). */
+export const OLDEST_SCHEMA_VERSION = 1;
 
 const DAY_MS = 86_400_000;
 
@@ -48,6 +52,8 @@ export interface Store {
    * Adds one read and resolves with the new total once the write has committed. With a
    * `seenKey` (an opaque per-reader-and-article hash), the read counts only if that key was
    * not seen on the same UTC day; otherwise nothing changes and it resolves undefined.
+   * Rejects with StoreCapError, changing nothing, when the read would create a site or an
+   * article past the store's caps.
    */
   increment(site: string, article: string, at: number, seenKey?: string): Promise<number | undefined>;
   /**
@@ -59,6 +65,10 @@ export interface Store {
   reads(site: string, article: string): number;
   /** Every (site, article, total), ordered by site then article. */
   totals(site?: string): Iterable<{ site: string; article: string; reads: number }>;
+  /** A site's reads of all time and its number of articles, in one lookup; zeros when unknown. */
+  siteTotal(site: string): SiteTotal;
+  /** Every site with its reads of all time and number of articles, ordered by site. */
+  sites(): Iterable<{ site: string } & SiteTotal>;
   /** Daily rows of one site (or one article), `from` and `to` inclusive (`YYYY-MM-DD`). */
   daily(site: string, from: string, to: string, article?: string): DailyRow[];
   /** Writes a probe key: resolves true when the store is open and writable. */
@@ -98,11 +108,14 @@ export function isCalendarDay(value: unknown): value is string {
   return !Number.isNaN(at) && utcDay(at) === value;
 }
 
+const NO_CAPS: StoreCaps = { maxSites: Infinity, maxArticlesPerSite: Infinity };
+
 /**
- * Opens (creating if needed) the store in `dataDir`. Fails with a StoreError naming
+ * Opens (creating if needed) the store in `dataDir`, migrating an older schema. `caps` bound
+ * the sites and articles a read may create (the CLI's import is not bounded). Fails with a StoreError naming
  * DATA_DIR when the folder cannot be created or written.
  */
-export function openStore(dataDir: string, log: (message: string) => void = () => {}): Store {
+export function openStore(dataDir: string, log: (message: string) => void = () => {}, caps: StoreCaps = NO_CAPS): Store {
   const dir = resolve(dataDir);
   const roomToWrite = createRoomCheck(dir);
   let root: RootDatabase;
@@ -120,8 +133,15 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
   // Dedupe: `seen` holds `DAY|hash` keys for one day; `secrets` the day's random HMAC key.
   const seen = root.openDB<true, string>({ name: 'seen' });
   const secrets = root.openDB<Buffer, string>({ name: 'secrets', encoding: 'binary' });
+  const siteTotals = openSiteTotals(root);
+  // Every change to an article's total goes through here, so the site's total always agrees.
+  const addToTotal = (site: string, article: string, reads: number): void => {
+    const stored = totals.get([site, article]);
+    totals.put([site, article], (stored ?? 0) + reads);
+    siteTotals.add(site, reads, stored === undefined);
+  };
   try {
-    migrate(meta, dir);
+    migrate(root, meta, () => siteTotals.rebuild(totals), dir);
   } catch (error) {
     void root.close();
     throw error;
@@ -150,15 +170,16 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
       // get-then-put cannot race another increment, and two tabs of one reader cannot both
       // pass the seen check.
       const write = root.transaction(() => {
-        if (seenKey !== undefined) {
-          const key = `${day}|${seenKey}`;
-          if (seen.get(key) !== undefined) return undefined;
-          seen.put(key, true);
-        }
-        const total = (totals.get([site, article]) ?? 0) + 1;
-        totals.put([site, article], total);
+        const key = `${day}|${seenKey}`;
+        if (seenKey !== undefined && seen.get(key) !== undefined) return undefined;
+        const stored = totals.get([site, article]);
+        // Checked before anything is written, so a refused read leaves the reader's day unspent.
+        const refusal = stored === undefined ? siteTotals.capFor(site, caps) : undefined;
+        if (refusal !== undefined) return refusal;
+        if (seenKey !== undefined) seen.put(key, true);
+        addToTotal(site, article, 1);
         days.put([site, article, day], (days.get([site, article, day]) ?? 0) + 1);
-        return total;
+        return (stored ?? 0) + 1;
       });
       write.then(
         () => void (writeFailedAt = undefined),
@@ -168,9 +189,14 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
           error.commitError?.catch(() => {});
         },
       );
-      return write;
+      return write.then((result) => {
+        if (result instanceof StoreCapError) throw result;
+        return result;
+      });
     },
     reads: (site, article) => totals.get([site, article]) ?? 0,
+    siteTotal: (site) => siteTotals.get(site) ?? { reads: 0, articles: 0 },
+    sites: () => siteTotals.all(),
     daySecret(day) {
       const found = secrets.get(day);
       if (found !== undefined) return found;
@@ -214,14 +240,14 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
           const stored = days.get([site, article, day]) ?? 0;
           if (reads <= stored) continue;
           days.put([site, article, day], reads);
-          totals.put([site, article], (totals.get([site, article]) ?? 0) + reads - stored);
+          addToTotal(site, article, reads - stored);
           daysChanged++;
           readsAdded += reads - stored;
         }
         for (const { site, article, reads } of imported) {
           const stored = totals.get([site, article]) ?? 0;
           if (reads <= stored) continue;
-          totals.put([site, article], reads);
+          addToTotal(site, article, reads - stored);
           readsAdded += reads - stored;
         }
         return { daysChanged, readsAdded };
@@ -247,11 +273,15 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
   };
 }
 
-function migrate(meta: Database<unknown, string>, dir: string): void {
+// Schema 1 → 2 derives the per-site totals from the article totals, once, in one transaction.
+function migrate(root: RootDatabase, meta: Database<unknown, string>, rebuildSites: () => void, dir: string): void {
   const found = meta.get('schemaVersion');
-  if (found === undefined) {
-    meta.putSync('schemaVersion', SCHEMA_VERSION);
-  } else if (found !== SCHEMA_VERSION) {
-    throw new StoreError(`DATA_DIR ${JSON.stringify(dir)} holds schema version ${String(found)}; this release reads version ${SCHEMA_VERSION}. Upgrade readcounter.`);
+  if (found === SCHEMA_VERSION) return;
+  if (found !== undefined && (typeof found !== 'number' || found < OLDEST_SCHEMA_VERSION || found > SCHEMA_VERSION)) {
+    throw new StoreError(`DATA_DIR ${JSON.stringify(dir)} holds schema version ${String(found)}; this release reads versions ${OLDEST_SCHEMA_VERSION}–${SCHEMA_VERSION}. Upgrade readcounter.`);
   }
+  root.transactionSync(() => {
+    rebuildSites();
+    meta.put('schemaVersion', SCHEMA_VERSION);
+  });
 }

@@ -47,7 +47,7 @@ export interface SiteStats {
 
 /** What siteStats() reads: the store and the hub's live figures. */
 export interface StatsSource {
-  store: Pick<Store, 'daily' | 'totals' | 'reads'>;
+  store: Pick<Store, 'daily' | 'totals' | 'reads' | 'sites'>;
   hub: Pick<Hub, 'topics' | 'live'>;
 }
 
@@ -113,13 +113,6 @@ export interface SiteSummary {
 }
 
 /** Every site in the store, most read first: the dashboard's site switcher. */
-export function siteList(store: Pick<Store, 'totals'>): SiteSummary[] {
-  const sites = new Map<string, SiteSummary>();
-  for (const { site, reads } of store.totals()) {
-    const summary = sites.get(site) ?? { site, reads: 0, articles: 0 };
-    summary.reads += reads;
-    summary.articles++;
-    sites.set(site, summary);
-  }
-  return [...sites.values()].sort((a, b) => b.reads - a.reads || (a.site < b.site ? -1 : 1));
+export function siteList(store: Pick<Store, 'sites'>): SiteSummary[] {
+  return [...store.sites()].sort((a, b) => b.reads - a.reads || (a.site < b.site ? -1 : 1));
 }
