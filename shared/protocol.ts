@@ -42,6 +42,8 @@ export const ErrorCode = {
   doNotTrack: 'do_not_track',
   tooManyReads: 'too_many_reads',
   tooManySubscriptions: 'too_many_subscriptions',
+  tooManySites: 'too_many_sites',
+  tooManyArticles: 'too_many_articles',
   rateLimited: 'rate_limited',
   frameTooLarge: 'frame_too_large',
   storeUnavailable: 'store_unavailable',

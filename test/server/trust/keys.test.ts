@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { publicReads, startTestServer, type TestServer } from '../../helpers/server.js';
-import { readOnce } from '../../helpers/ws.js';
+import { readOnce, tryUpgrade } from '../../helpers/ws.js';
 
 const SITE = 'blog.example.com';
 
@@ -49,21 +48,8 @@ describe('article and site keys: one counter per page, no empty site', () => {
 
   it.each(['http://.', 'http://..', 'https://.:8443'])('an upgrade with Origin %j is refused (403 bad_origin) and creates no site', async (origin) => {
     const before = everything(server);
-    const refusal = await new Promise<{ status: number; body: string }>((resolve) => {
-      const ws = new WebSocket(server.wsUrl, { origin });
-      ws.on('unexpected-response', (_req, res) => {
-        let body = '';
-        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
-      ws.on('open', () => {
-        ws.close();
-        resolve({ status: 101, body: '' });
-      });
-      ws.on('error', () => {});
-    });
-    expect(refusal.status).toBe(403);
-    expect(JSON.parse(refusal.body)).toMatchObject({ error: { code: 'bad_origin' } });
+    const refusal = await tryUpgrade(server.wsUrl, { origin });
+    expect(refusal).toMatchObject({ status: 403, error: { code: 'bad_origin' } });
     expect(everything(server)).toEqual(before);
     expect(everything(server).every((t) => t.site === SITE)).toBe(true);
   });
