@@ -71,6 +71,12 @@ export interface Store {
   sites(): Iterable<{ site: string } & SiteTotal>;
   /** Daily rows of one site (or one article), `from` and `to` inclusive (`YYYY-MM-DD`). */
   daily(site: string, from: string, to: string, article?: string): DailyRow[];
+  /**
+   * The same, read lazily, ordered by article then day: it seeks to each article's `from`, so
+   * the cost is the site's articles plus the rows in range, and it may be read across event
+   * turns (no snapshot is held open).
+   */
+  dailyRows(site: string, from: string, to: string, article?: string): Iterable<DailyRow>;
   /** Writes a probe key: resolves true when the store is open and writable. */
   checkWritable(at: number): Promise<boolean>;
   /**
@@ -215,20 +221,22 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
     },
     *totals(site) {
       const start = site === undefined ? undefined : ([site] as unknown as [string, string]);
-      for (const { key, value } of totals.getRange({ start })) {
+      for (const { key, value } of totals.getRange({ start, snapshot: false })) {
         if (site !== undefined && key[0] !== site) break;
         yield { site: key[0], article: key[1], reads: value };
       }
     },
     daily(site, from, to, article) {
-      const rows: DailyRow[] = [];
-      const start = (article === undefined ? [site] : [site, article]) as unknown as [string, string, string];
-      for (const { key, value } of days.getRange({ start })) {
-        const [keySite, keyArticle, day] = key;
-        if (keySite !== site || (article !== undefined && keyArticle !== article)) break;
-        if (day >= from && day <= to) rows.push({ site: keySite, article: keyArticle, day, reads: value });
+      return [...this.dailyRows(site, from, to, article)];
+    },
+    *dailyRows(site, from, to, article) {
+      const articles = article === undefined ? this.totals(site) : [{ article }];
+      for (const { article: name } of articles) {
+        // A day is YYYY-MM-DD, so `${to}~` sorts after `to` and before the day after it.
+        for (const { key, value } of days.getRange({ start: [site, name, from], end: [site, name, `${to}~`], snapshot: false })) {
+          yield { site, article: name, day: key[2], reads: value };
+        }
       }
-      return rows;
     },
     mergeCounts(rows, imported) {
       const problem = roomToWrite();
