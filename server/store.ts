@@ -1,17 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { open, type Database, type RootDatabase } from 'lmdb';
+import { open, type RootDatabase } from 'lmdb';
 import { createRoomCheck } from './disk-room.js';
 import { openSiteTotals, StoreCapError, type SiteTotal, type StoreCaps } from './site-totals.js';
+import { migrate, SchemaError } from './store-schema.js';
+import { utcDay } from './utc-day.js';
 
-/** Version of the key layout below; a later release migrates from it on open. 2 added per-site totals. */
-export const SCHEMA_VERSION = 2;
-
-/** The oldest schema this release opens (and migrates on open). */
-export const OLDEST_SCHEMA_VERSION = 1;
-
-const DAY_MS = 86_400_000;
+export { OLDEST_SCHEMA_VERSION, SCHEMA_VERSION } from './store-schema.js';
+export { isCalendarDay, utcDay } from './utc-day.js';
 
 /** Name of the LMDB file inside DATA_DIR (LMDB adds `-lock` beside it). */
 export const STORE_FILE = 'readcounter.mdb';
@@ -92,28 +89,6 @@ export interface Store {
   readonly root: RootDatabase;
 }
 
-// The last day asked for: every read of a day shares one string instead of a Date each.
-let dayStart = 0;
-let dayEnd = -1;
-let dayName = '';
-
-/** `YYYY-MM-DD` of a millisecond timestamp, in UTC. */
-export function utcDay(at: number): string {
-  if (at < dayStart || at >= dayEnd) {
-    dayStart = at - (((at % DAY_MS) + DAY_MS) % DAY_MS);
-    dayEnd = dayStart + DAY_MS;
-    dayName = new Date(at).toISOString().slice(0, 10);
-  }
-  return dayName;
-}
-
-/** True for a real calendar day written `YYYY-MM-DD` (not `2026-13-01`, not `2026-02-30`). */
-export function isCalendarDay(value: unknown): value is string {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const at = Date.parse(`${value}T00:00:00Z`);
-  return !Number.isNaN(at) && utcDay(at) === value;
-}
-
 const NO_CAPS: StoreCaps = { maxSites: Infinity, maxArticlesPerSite: Infinity };
 
 /**
@@ -147,10 +122,10 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
     siteTotals.add(site, reads, stored === undefined);
   };
   try {
-    migrate(root, meta, () => siteTotals.rebuild(totals), dir);
+    migrate(root, meta, () => siteTotals.rebuild(totals));
   } catch (error) {
     void root.close();
-    throw error;
+    throw error instanceof SchemaError ? new StoreError(`DATA_DIR ${JSON.stringify(dir)} ${error.message}`) : error;
   }
   let closing: Promise<void> | undefined;
   const cannotWrite = (problem: string): StoreError => new StoreError(`DATA_DIR ${JSON.stringify(dir)} cannot be written: ${problem}`);
@@ -279,17 +254,4 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
       return closing;
     },
   };
-}
-
-// Schema 1 → 2 derives the per-site totals from the article totals, once, in one transaction.
-function migrate(root: RootDatabase, meta: Database<unknown, string>, rebuildSites: () => void, dir: string): void {
-  const found = meta.get('schemaVersion');
-  if (found === SCHEMA_VERSION) return;
-  if (found !== undefined && (typeof found !== 'number' || found < OLDEST_SCHEMA_VERSION || found > SCHEMA_VERSION)) {
-    throw new StoreError(`DATA_DIR ${JSON.stringify(dir)} holds schema version ${String(found)}; this release reads versions ${OLDEST_SCHEMA_VERSION}–${SCHEMA_VERSION}. Upgrade readcounter.`);
-  }
-  root.transactionSync(() => {
-    rebuildSites();
-    meta.put('schemaVersion', SCHEMA_VERSION);
-  });
 }
