@@ -27,10 +27,12 @@ export interface AppDeps {
   metrics: Metrics;
   /** Shown on the landing page. */
   dwellSeconds: number;
+  /** PUBLIC_URL, shown in the landing page's snippet. */
+  publicUrl?: string | undefined;
 }
 
 /** The HTTP routes. WebSocket upgrades never reach Hono: see live/upgrade.ts. */
-export function createApp({ store, hub, now, log, admin, feed, metrics, dwellSeconds }: AppDeps): Hono {
+export function createApp({ store, hub, now, log, admin, feed, metrics, dwellSeconds, publicUrl }: AppDeps): Hono {
   const app = new Hono();
   app.onError(errorHandler(log));
   app.notFound(notFound);
@@ -57,6 +59,6 @@ export function createApp({ store, hub, now, log, admin, feed, metrics, dwellSec
   app.route('/', dashboardRoutes({ admin, store, hub, feed, now }));
   app.route('/', metricsRoutes(metrics, admin));
   app.route('/', clientScriptRoutes());
-  app.route('/', landingRoutes({ dwellSeconds }));
+  app.route('/', landingRoutes({ dwellSeconds, publicUrl }));
   return app;
 }

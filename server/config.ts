@@ -11,6 +11,16 @@ export interface Config {
   dataDir: string;
   /** Sites (normalized hosts) allowed to connect; empty means any. @default [] */
   allowedSites: string[];
+  /** The same, as `scheme://site`: a page must match scheme and site. @default [] */
+  allowedOrigins: string[];
+  /** This server's own public origin (`https://counter.example.com`), its landing page's; never taken from a request. @default undefined (http://localhost:PORT) */
+  publicUrl: string | undefined;
+  /** Sites a read may create; more are refused with `too_many_sites`. @default 1000 */
+  maxSites: number;
+  /** Articles a read may create per site; more are refused with `too_many_articles`. @default 50000 */
+  maxArticlesPerSite: number;
+  /** Failed admin logins or tokens per client network (IPv4 address, IPv6 /64) per minute; more get 429. @default 10 */
+  maxLoginFailuresPerMinute: number;
   /** @default 10 */
   dwellSeconds: number;
   /** @default 'daily' */
@@ -101,15 +111,21 @@ const optionalToken: Parse<string | undefined> = (raw, name) => {
   return raw;
 };
 
-// Each entry is an origin (`https://blog.example.com`) or a bare host (`blog.example.com`).
-const siteList: Parse<string[]> = (raw, name) =>
+// A bare host may be served over plain http only where browsers treat it as secure anyway.
+const LOCAL_HOST = /^(localhost|[^:]+\.localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/;
+
+// Each entry is an origin (`https://blog.example.com`: that scheme only) or a bare host
+// (`blog.example.com`: https, or http too for localhost and loopback addresses).
+const originList: Parse<string[]> = (raw, name) =>
   raw
     .split(',')
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '')
-    .map((entry) => {
+    .flatMap((entry) => {
       try {
-        return entry.includes('://') ? siteFromOrigin(entry) : normalizeSite(entry);
+        if (entry.includes('://')) return [`${new URL(entry).protocol}//${siteFromOrigin(entry)}`];
+        const site = normalizeSite(entry);
+        return LOCAL_HOST.test(site) ? [`https://${site}`, `http://${site}`] : [`https://${site}`];
       } catch (error) {
         if (error instanceof SiteError) {
           throw new ConfigError(`${name} must be a comma list of origins such as "https://blog.example.com", got ${JSON.stringify(entry)}`);
@@ -118,11 +134,26 @@ const siteList: Parse<string[]> = (raw, name) =>
       }
     });
 
+// Only an origin: the landing page's snippet and the own-origin check use nothing else.
+const optionalOrigin: Parse<string | undefined> = (raw, name) => {
+  if (raw === '') return undefined;
+  const url = URL.canParse(raw) ? new URL(raw) : undefined;
+  const plain = url !== undefined && /^https?:$/.test(url.protocol) && url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '';
+  let site: string | undefined;
+  try {
+    site = plain ? originList(url.origin, name)[0] : undefined;
+  } catch {
+    // Reported below, in this setting's own words.
+  }
+  if (site === undefined) throw new ConfigError(`${name} must be this server's public origin, such as "https://counter.example.com", got ${JSON.stringify(raw)}`);
+  return site;
+};
+
 const SETTINGS: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
   { key: 'port', env: 'PORT', fallback: '8080', parse: integer(0, 65535, ' (0 picks a free port)') },
   { key: 'host', env: 'HOST', fallback: '0.0.0.0', parse: text },
   { key: 'dataDir', env: 'DATA_DIR', fallback: './data', parse: text },
-  { key: 'allowedSites', env: 'ALLOWED_ORIGINS', fallback: '', parse: siteList },
+  { key: 'allowedOrigins', env: 'ALLOWED_ORIGINS', fallback: '', parse: originList },
   { key: 'dwellSeconds', env: 'DWELL_SECONDS', fallback: '10', parse: decimal(0, 3600) },
   { key: 'dedupe', env: 'DEDUPE', fallback: 'daily', parse: oneOf('daily', 'off') },
   { key: 'trustProxy', env: 'TRUST_PROXY', fallback: 'none', parse: oneOf('none', 'fly', 'xff') },
@@ -142,6 +173,10 @@ const SETTINGS: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
   { key: 'maxWatchedArticlesPerSite', env: 'MAX_WATCHED_ARTICLES_PER_SITE', fallback: '10000', parse: integer(1, 10_000_000) },
   { key: 'maxSendBacklogBytes', env: 'MAX_SEND_BACKLOG_BYTES', fallback: '131072', parse: integer(16_384, 16_777_216) },
   { key: 'metricsPort', env: 'METRICS_PORT', fallback: '', parse: optionalPort },
+  { key: 'publicUrl', env: 'PUBLIC_URL', fallback: '', parse: optionalOrigin },
+  { key: 'maxSites', env: 'MAX_SITES', fallback: '1000', parse: integer(1, 1_000_000) },
+  { key: 'maxArticlesPerSite', env: 'MAX_ARTICLES_PER_SITE', fallback: '50000', parse: integer(1, 10_000_000) },
+  { key: 'maxLoginFailuresPerMinute', env: 'MAX_LOGIN_FAILURES_PER_MINUTE', fallback: '10', parse: integer(1, 10_000) },
 ];
 
 /** `DATA_DIR` → `data-dir`: the command-line flag that matches an environment variable. */
@@ -166,6 +201,7 @@ export function loadConfig(env: Record<string, string | undefined> = {}, argv: s
     const raw = typeof flag === 'string' ? flag : (env[setting.env] ?? setting.fallback ?? '');
     config[setting.key] = setting.parse(raw, setting.env);
   }
+  config.allowedSites = [...new Set((config.allowedOrigins as string[]).map((origin) => origin.slice(origin.indexOf('//') + 2)))];
   if (config.metricsPort !== undefined && config.metricsPort === config.port) {
     throw new ConfigError(`METRICS_PORT must differ from PORT, got ${String(config.port)} for both; try METRICS_PORT=9091`);
   }

@@ -46,21 +46,38 @@ export function csvCell(value: string | number): string {
 
 /** Daily rows as RFC 4180 CSV: a header, CRLF line ends, ISO `YYYY-MM-DD` days, no BOM. */
 export function toCsv(rows: Iterable<DailyRow>): string {
-  let out = `${CSV_COLUMNS.join(',')}\r\n`;
-  for (const row of rows) out += `${csvCell(row.site)},${csvCell(row.article)},${row.day},${row.reads}\r\n`;
+  let out = '';
+  for (const line of csvLines(rows)) out += line;
   return out;
 }
 
+/** toCsv() line by line, for a download that streams: the header, then one line per row. */
+export function* csvLines(rows: Iterable<DailyRow>): Generator<string> {
+  yield `${CSV_COLUMNS.join(',')}\r\n`;
+  for (const row of rows) yield `${csvCell(row.site)},${csvCell(row.article)},${row.day},${row.reads}\r\n`;
+}
+
 /** An export as JSON: `{format, version, exportedAt, site, totals, rows}`; `site` is null for every site. */
-export function toJson(data: ExportData, { exportedAt, site }: { exportedAt: Date; site?: string | undefined }): string {
-  return JSON.stringify({
-    format: EXPORT_FORMAT,
-    version: EXPORT_VERSION,
-    exportedAt: exportedAt.toISOString(),
-    site: site ?? null,
-    totals: data.totals,
-    rows: data.rows,
-  });
+export function toJson(data: ExportData, meta: { exportedAt: Date; site?: string | undefined }): string {
+  return [...jsonPieces(data.totals, data.rows, meta)].join('');
+}
+
+/** toJson() piece by piece (one per total and per row), for a download that streams. */
+export function* jsonPieces(totals: Iterable<TotalRow>, rows: Iterable<DailyRow>, { exportedAt, site }: { exportedAt: Date; site?: string | undefined }): Generator<string> {
+  const head = JSON.stringify({ format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: exportedAt.toISOString(), site: site ?? null });
+  yield `${head.slice(0, -1)},"totals":[`;
+  yield* jsonList(totals);
+  yield '],"rows":[';
+  yield* jsonList(rows);
+  yield ']}';
+}
+
+function* jsonList(items: Iterable<object>): Generator<string> {
+  let first = true;
+  for (const item of items) {
+    yield first ? JSON.stringify(item) : `,${JSON.stringify(item)}`;
+    first = false;
+  }
 }
 
 /** Per-article totals as the sums of daily rows (the store keeps them equal). */

@@ -5,6 +5,7 @@ import type { ServerEvents } from './events.js';
 import type { IpLimits } from './trust/ip-limits.js';
 import type { Reader } from './trust/reader.js';
 import type { SeenKeyFn } from './trust/dedupe.js';
+import { StoreCapError } from './site-totals.js';
 
 /** A read that was not counted, with the error code the page is sent. Nothing changed. */
 export class ReadRefused extends Error {
@@ -76,7 +77,8 @@ export function createReadRecorder(options: ReadRecorderOptions): ReadRecorder {
       try {
         reads = await write;
         events.committed(performance.now() - started);
-      } catch {
+      } catch (error) {
+        if (error instanceof StoreCapError) throw new ReadRefused(error.code, error.message);
         throw new ReadRefused(ErrorCode.storeUnavailable, 'the count could not be stored; try again later');
       } finally {
         pending.delete(write);

@@ -75,7 +75,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   try {
     const restored = applyPendingRestore(config.dataDir, now());
     if (restored !== undefined) log(`restored the staged backup into DATA_DIR${restored.kept === undefined ? '' : `; the previous store is kept as ${restored.kept}`}`);
-    store = openStore(config.dataDir, log);
+    store = openStore(config.dataDir, log, { maxSites: config.maxSites, maxArticlesPerSite: config.maxArticlesPerSite });
   } catch (error) {
     await lock.release();
     throw error;
@@ -107,7 +107,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   const connections = new Set<Connection>();
   const byWs = new WeakMap<WebSocket, Connection>();
-  const app = createApp({ store, hub, now, log, admin: features.admin, feed: features.feed, metrics: features.metrics, dwellSeconds: config.dwellSeconds });
+  const app = createApp({ store, hub, now, log, admin: features.admin, feed: features.feed, metrics: features.metrics, dwellSeconds: config.dwellSeconds, publicUrl: config.publicUrl });
   const server = createAdaptorServer({ fetch: app.fetch, serverOptions: HTTP_SERVER_OPTIONS }) as Server;
   // Behind a proxy every connection comes from the proxy: the per-network cap would cap everyone.
   guardConnections(server, { maxPerNetwork: config.trustProxy === 'none' ? config.maxTcpConnectionsPerIp : undefined, softLimit: config.maxTcpConnections });
@@ -115,6 +115,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const wsOptions = { noServer: true, perMessageDeflate: false, maxPayload: config.maxFrameBytes, clientTracking: false, closeTimeout: CLOSE_GRACE_MS };
   const wss = new WebSocketServer(wsOptions);
   let closing = false;
+  // PUBLIC_URL, else what a blogger trying it locally opens: known once listening (PORT=0).
+  let ownOrigin = config.publicUrl;
 
   // Shared listeners: `this` is the socket, so no closure is kept per connection.
   function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
@@ -140,7 +142,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   server.on('upgrade', (req, socket, head) => {
     if (closing) return rejectUpgrade(socket, 503, 'shutting_down', 'the server is shutting down');
-    const decision = checkUpgrade(req, { allowedSites: config.allowedSites });
+    const decision = checkUpgrade(req, { allowedSites: config.allowedSites, allowedOrigins: config.allowedOrigins, ownOrigin });
     if (!decision.ok) {
       events.readRefused(decision.code);
       return rejectUpgrade(socket, decision.status, decision.code, decision.message);
@@ -181,6 +183,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw error;
   }
   const port = (server.address() as AddressInfo).port;
+  ownOrigin ??= `http://localhost:${port}`;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   let closed: Promise<void> | undefined;
 

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { open, type Database, type RootDatabase } from 'lmdb';
+import { open, type RootDatabase } from 'lmdb';
 import { DISK_FULL, createRoomCheck, lmdbFilesExist } from './disk-room.js';
+import { openSiteTotals, StoreCapError, type SiteTotal, type StoreCaps } from './site-totals.js';
+import { migrate, SchemaError } from './store-schema.js';
+import { utcDay } from './utc-day.js';
 
-/** Version of the key layout below; a later release migrates from it on open. */
-export const SCHEMA_VERSION = 1;
-
-const DAY_MS = 86_400_000;
+export { OLDEST_SCHEMA_VERSION, SCHEMA_VERSION } from './store-schema.js';
+export { isCalendarDay, utcDay } from './utc-day.js';
 
 /** Name of the LMDB file inside DATA_DIR (LMDB adds `-lock` beside it). */
 export const STORE_FILE = 'readcounter.mdb';
@@ -62,6 +63,8 @@ export interface Store {
    * not seen on the same UTC day; otherwise nothing changes and it resolves undefined. With
    * a `budget`, it counts only while fewer than `budget.max` reads were counted under
    * `budget.key` that day; otherwise nothing changes and it resolves BUDGET_SPENT.
+   * Rejects with StoreCapError, changing nothing, when the read would create a site or an
+   * article past the store's caps.
    */
   increment(site: string, article: string, at: number, seenKey?: string, budget?: DailyBudget): Promise<number | undefined | typeof BUDGET_SPENT>;
   /**
@@ -73,8 +76,18 @@ export interface Store {
   reads(site: string, article: string): number;
   /** Every (site, article, total), ordered by site then article. */
   totals(site?: string): Iterable<{ site: string; article: string; reads: number }>;
+  /** A site's reads of all time and its number of articles, in one lookup; zeros when unknown. */
+  siteTotal(site: string): SiteTotal;
+  /** Every site with its reads of all time and number of articles, ordered by site. */
+  sites(): Iterable<{ site: string } & SiteTotal>;
   /** Daily rows of one site (or one article), `from` and `to` inclusive (`YYYY-MM-DD`). */
   daily(site: string, from: string, to: string, article?: string): DailyRow[];
+  /**
+   * The same, read lazily, ordered by article then day: it seeks to each article's `from`, so
+   * the cost is the site's articles plus the rows in range, and it may be read across event
+   * turns (no snapshot is held open).
+   */
+  dailyRows(site: string, from: string, to: string, article?: string): Iterable<DailyRow>;
   /** Writes a probe key: resolves true when the store is open and writable. */
   checkWritable(at: number): Promise<boolean>;
   /**
@@ -90,33 +103,14 @@ export interface Store {
   readonly root: RootDatabase;
 }
 
-// The last day asked for: every read of a day shares one string instead of a Date each.
-let dayStart = 0;
-let dayEnd = -1;
-let dayName = '';
-
-/** `YYYY-MM-DD` of a millisecond timestamp, in UTC. */
-export function utcDay(at: number): string {
-  if (at < dayStart || at >= dayEnd) {
-    dayStart = at - (((at % DAY_MS) + DAY_MS) % DAY_MS);
-    dayEnd = dayStart + DAY_MS;
-    dayName = new Date(at).toISOString().slice(0, 10);
-  }
-  return dayName;
-}
-
-/** True for a real calendar day written `YYYY-MM-DD` (not `2026-13-01`, not `2026-02-30`). */
-export function isCalendarDay(value: unknown): value is string {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const at = Date.parse(`${value}T00:00:00Z`);
-  return !Number.isNaN(at) && utcDay(at) === value;
-}
+const NO_CAPS: StoreCaps = { maxSites: Infinity, maxArticlesPerSite: Infinity };
 
 /**
- * Opens (creating if needed) the store in `dataDir`. Fails with a StoreError naming
+ * Opens (creating if needed) the store in `dataDir`, migrating an older schema. `caps` bound
+ * the sites and articles a read may create (the CLI's import is not bounded). Fails with a StoreError naming
  * DATA_DIR when the folder cannot be created or written.
  */
-export function openStore(dataDir: string, log: (message: string) => void = () => {}): Store {
+export function openStore(dataDir: string, log: (message: string) => void = () => {}, caps: StoreCaps = NO_CAPS): Store {
   const dir = resolve(dataDir);
   const roomToWrite = createRoomCheck(dir);
   let root: RootDatabase;
@@ -138,11 +132,18 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
   // `secrets` the day's random HMAC key.
   const seen = root.openDB<true | number, string>({ name: 'seen' });
   const secrets = root.openDB<Buffer, string>({ name: 'secrets', encoding: 'binary' });
+  const siteTotals = openSiteTotals(root);
+  // Every change to an article's total goes through here, so the site's total always agrees.
+  const addToTotal = (site: string, article: string, reads: number): void => {
+    const stored = totals.get([site, article]);
+    totals.put([site, article], (stored ?? 0) + reads);
+    siteTotals.add(site, reads, stored === undefined);
+  };
   try {
-    migrate(meta, dir);
+    migrate(root, meta, () => siteTotals.rebuild(totals));
   } catch (error) {
     void root.close();
-    throw error;
+    throw error instanceof SchemaError ? new StoreError(`DATA_DIR ${JSON.stringify(dir)} ${error.message}`) : error;
   }
   let closing: Promise<void> | undefined;
   const cannotWrite = (problem: string): StoreError => new StoreError(`DATA_DIR ${JSON.stringify(dir)} cannot be written: ${problem}`);
@@ -167,9 +168,13 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
       // event turn into a single commit; the callback runs inside the write lock, so the
       // get-then-put cannot race another increment, and two tabs of one reader cannot both
       // pass the seen check.
-      const write = root.transaction((): number | undefined | typeof BUDGET_SPENT => {
+      const write = root.transaction((): number | undefined | typeof BUDGET_SPENT | StoreCapError => {
         const key = seenKey === undefined ? undefined : `${day}|${seenKey}`;
         if (key !== undefined && seen.get(key) !== undefined) return undefined;
+        const stored = totals.get([site, article]);
+        // Checked before anything is written, so a refused read leaves the reader's day unspent.
+        const refusal = stored === undefined ? siteTotals.capFor(site, caps) : undefined;
+        if (refusal !== undefined) return refusal;
         if (budget !== undefined) {
           const budgetKey = `${day}|${budget.key}`;
           const used = Number(seen.get(budgetKey) ?? 0);
@@ -177,10 +182,9 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
           seen.put(budgetKey, used + 1);
         }
         if (key !== undefined) seen.put(key, true);
-        const total = (totals.get([site, article]) ?? 0) + 1;
-        totals.put([site, article], total);
+        addToTotal(site, article, 1);
         days.put([site, article, day], (days.get([site, article, day]) ?? 0) + 1);
-        return total;
+        return (stored ?? 0) + 1;
       });
       write.then(
         () => void (writeFailedAt = undefined),
@@ -190,9 +194,14 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
           error.commitError?.catch(() => {});
         },
       );
-      return write;
+      return write.then((result) => {
+        if (result instanceof StoreCapError) throw result;
+        return result;
+      });
     },
     reads: (site, article) => totals.get([site, article]) ?? 0,
+    siteTotal: (site) => siteTotals.get(site) ?? { reads: 0, articles: 0 },
+    sites: () => siteTotals.all(),
     daySecret(day) {
       const found = secrets.get(day);
       if (found !== undefined) return found;
@@ -211,20 +220,22 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
     },
     *totals(site) {
       const start = site === undefined ? undefined : ([site] as unknown as [string, string]);
-      for (const { key, value } of totals.getRange({ start })) {
+      for (const { key, value } of totals.getRange({ start, snapshot: false })) {
         if (site !== undefined && key[0] !== site) break;
         yield { site: key[0], article: key[1], reads: value };
       }
     },
     daily(site, from, to, article) {
-      const rows: DailyRow[] = [];
-      const start = (article === undefined ? [site] : [site, article]) as unknown as [string, string, string];
-      for (const { key, value } of days.getRange({ start })) {
-        const [keySite, keyArticle, day] = key;
-        if (keySite !== site || (article !== undefined && keyArticle !== article)) break;
-        if (day >= from && day <= to) rows.push({ site: keySite, article: keyArticle, day, reads: value });
+      return [...this.dailyRows(site, from, to, article)];
+    },
+    *dailyRows(site, from, to, article) {
+      const articles = article === undefined ? this.totals(site) : [{ article }];
+      for (const { article: name } of articles) {
+        // A day is YYYY-MM-DD, so `${to}~` sorts after `to` and before the day after it.
+        for (const { key, value } of days.getRange({ start: [site, name, from], end: [site, name, `${to}~`], snapshot: false })) {
+          yield { site, article: name, day: key[2], reads: value };
+        }
       }
-      return rows;
     },
     mergeCounts(rows, imported) {
       const problem = roomToWrite();
@@ -236,14 +247,14 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
           const stored = days.get([site, article, day]) ?? 0;
           if (reads <= stored) continue;
           days.put([site, article, day], reads);
-          totals.put([site, article], (totals.get([site, article]) ?? 0) + reads - stored);
+          addToTotal(site, article, reads - stored);
           daysChanged++;
           readsAdded += reads - stored;
         }
         for (const { site, article, reads } of imported) {
           const stored = totals.get([site, article]) ?? 0;
           if (reads <= stored) continue;
-          totals.put([site, article], reads);
+          addToTotal(site, article, reads - stored);
           readsAdded += reads - stored;
         }
         return { daysChanged, readsAdded };
@@ -267,13 +278,4 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
       return closing;
     },
   };
-}
-
-function migrate(meta: Database<unknown, string>, dir: string): void {
-  const found = meta.get('schemaVersion');
-  if (found === undefined) {
-    meta.putSync('schemaVersion', SCHEMA_VERSION);
-  } else if (found !== SCHEMA_VERSION) {
-    throw new StoreError(`DATA_DIR ${JSON.stringify(dir)} holds schema version ${String(found)}; this release reads version ${SCHEMA_VERSION}. Upgrade readcounter.`);
-  }
 }

@@ -12,14 +12,17 @@ export class ArticleError extends Error {
   override name = 'ArticleError';
 }
 
-// C0 controls, DEL, C1 controls, and lone surrogates (the `u` flag lets a valid pair through).
-const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f]|\p{Cs}/u;
+// C0 controls, DEL, C1 controls, lone surrogates (the `u` flag lets a valid pair through), and
+// invisible format characters (bidi controls, zero-width space, BOM…) that would make a key look
+// like another; ZWNJ/ZWJ stay, as Persian, Indic and emoji text needs them.
+const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f]|\p{Cs}|(?![\u200c\u200d])\p{Cf}/u;
 const encoder = new TextEncoder();
 
 /**
  * The one definition of an article key, shared by client and server.
  * Turns a path such as `/posts/Hello/?utm=x#top` into `/posts/Hello`: query and hash
- * dropped, percent-escapes decoded, repeated and trailing slashes merged. The result is
+ * dropped, percent-escapes decoded, Unicode in NFC, `.` and `..` segments resolved, repeated
+ * and trailing slashes merged. The result is
  * stable: normalizing it again gives the same key. Throws ArticleError on anything else,
  * including a key over `maxBytes` (never more than MAX_ARTICLE_BYTES).
  */
@@ -40,14 +43,18 @@ export function normalizeArticle(input: unknown, maxBytes = MAX_ARTICLE_BYTES): 
     throw new ArticleError(`article has an invalid percent-escape: ${preview(input)}`);
   }
   if (FORBIDDEN.test(decoded)) {
-    throw new ArticleError('article must not contain control characters');
+    throw new ArticleError('article must not contain control or invisible characters');
+  }
+  // `/a/../b` is the page `/b` for every browser and server, so it must be its counter too;
+  // empty segments go as well, which merges repeated and trailing slashes.
+  const segments: string[] = [];
+  for (const segment of decoded.normalize('NFC').split('/')) {
+    if (segment === '..') segments.pop();
+    else if (segment !== '' && segment !== '.') segments.push(segment);
   }
   // Re-escape the three characters that would change meaning if decoded twice,
   // so that normalizeArticle(normalizeArticle(x)) === normalizeArticle(x).
-  const key = decoded
-    .replace(/[%?#]/g, encodeURIComponent)
-    .replace(/\/{2,}/g, '/')
-    .replace(/(.)\/$/, '$1');
+  const key = `/${segments.join('/')}`.replace(/[%?#]/g, encodeURIComponent);
   if (encoder.encode(key).length > limit) {
     throw new ArticleError(`article must be at most ${limit} bytes`);
   }

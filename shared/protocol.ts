@@ -44,6 +44,8 @@ export const ErrorCode = {
   tooManyReadsToday: 'too_many_reads_today',
   tooManySubscriptions: 'too_many_subscriptions',
   tooManyTopics: 'too_many_topics',
+  tooManySites: 'too_many_sites',
+  tooManyArticles: 'too_many_articles',
   rateLimited: 'rate_limited',
   frameTooLarge: 'frame_too_large',
   storeUnavailable: 'store_unavailable',

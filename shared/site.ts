@@ -49,6 +49,8 @@ export function normalizeSite(input: unknown): string {
 function fromUrl(url: URL): string {
   // `example.com.` is the same host as `example.com` in DNS, and must share its counts.
   const host = url.host.toLowerCase().replace(/\.(?=:|$)/, '');
+  // `.`, `..` and `a..b` would be a site with no name or an empty label: no browser sends one.
+  if (/^[.:]|^$|\.\.|\.:|\.$/.test(host)) throw new SiteError(`site must be a host such as "example.com", got ${preview(url.host)}`);
   return host.startsWith('www.') && host.length > 4 ? host.slice(4) : host;
 }
 

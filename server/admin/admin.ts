@@ -5,6 +5,9 @@ import { openSessions, type Sessions } from './sessions.js';
 import { bearerToken, tokenMatches } from './token.js';
 import { sessionCookie, sessionCookieFromHeader } from './cookie.js';
 import { originIsOwnHost } from '../http/same-host.js';
+import { ApiError } from '../http/errors.js';
+import { clientIp, limitKey, type ProxyTrust } from '../trust/client-ip.js';
+import { createLoginThrottle } from './login-throttle.js';
 
 /** Said wherever an admin feature answers 404 because ADMIN_TOKEN is unset. */
 export const ADMIN_OFF_MESSAGE =
@@ -19,9 +22,15 @@ export interface Admin {
   readonly enabled: boolean;
   /** Login sessions; undefined when admin is off. */
   readonly sessions: Sessions | undefined;
-  /** True when `token` is the admin token (constant time). */
-  tokenMatches(token: string): boolean;
-  /** Checks `Authorization: Bearer` first, then the session cookie. */
+  /**
+   * True when `token`, typed into the login form, is the admin token (constant time). A wrong
+   * one counts against the client's network; throws ApiError 429 while that network is throttled.
+   */
+  login(c: Context, token: string): boolean;
+  /**
+   * Checks `Authorization: Bearer` first, then the session cookie. A wrong one counts against
+   * the client's network; throws ApiError 429 (with Retry-After) while that network is throttled.
+   */
   check(c: Context): AdminCheck;
   /**
    * True when a WebSocket upgrade comes from the dashboard: a live session cookie, sent by a
@@ -36,27 +45,46 @@ export interface AdminOptions {
   token: string | undefined;
   root: RootDatabase;
   now: () => number;
+  /** Where the client IP comes from, for throttling failed attempts per network. @default socket address */
+  trust?: ProxyTrust;
+  /** MAX_LOGIN_FAILURES_PER_MINUTE. @default 10 */
+  maxFailuresPerMinute?: number;
+  /** Where a burst of failures is reported, once. @default nowhere */
+  log?: (message: string) => void;
 }
 
 /** Creates the admin gate. */
-export function createAdmin({ token, root, now }: AdminOptions): Admin {
+export function createAdmin({ token, root, now, trust = NO_PROXY, maxFailuresPerMinute = 10, log = () => {} }: AdminOptions): Admin {
   const sessions = token === undefined ? undefined : openSessions(root, token);
   const matches = (given: string): boolean => token !== undefined && tokenMatches(given, token);
+  const throttle = createLoginThrottle({ maxFailuresPerMinute, now, log });
+  // Runs a credential check for the client's network: refused while it is throttled (so a
+  // locked-out guesser learns nothing, right token or not), a failure counted against it.
+  const attempt = (c: Context, passes: () => boolean): boolean => {
+    const network = networkOf(c, trust);
+    const wait = throttle.retryAfter(network);
+    if (wait > 0) {
+      c.header('Retry-After', String(wait));
+      throw new ApiError(429, 'too_many_attempts', `too many wrong admin tokens from your network; try again in ${wait} s`);
+    }
+    const ok = passes();
+    if (!ok) throttle.fail(network);
+    return ok;
+  };
 
   return {
     enabled: token !== undefined,
     sessions,
-    tokenMatches: matches,
+    login: (c, given) => attempt(c, () => matches(given)),
     check(c) {
       if (token === undefined) return 'missing';
       const header = c.req.header('authorization');
       if (header !== undefined) {
-        const given = bearerToken(header);
-        return given !== undefined && matches(given) ? 'ok' : 'wrong';
+        return attempt(c, () => matches(bearerToken(header) ?? '')) ? 'ok' : 'wrong';
       }
       const cookie = sessionCookie(c);
       if (cookie === undefined) return 'missing';
-      return sessions!.valid(cookie, now()) ? 'ok' : 'wrong';
+      return attempt(c, () => sessions!.valid(cookie, now())) ? 'ok' : 'wrong';
     },
     upgradeIsAdmin(req) {
       const { origin, host, cookie } = req.headers;
@@ -64,4 +92,13 @@ export function createAdmin({ token, root, now }: AdminOptions): Admin {
       return sessions.valid(sessionCookieFromHeader(cookie), now());
     },
   };
+}
+
+const NO_PROXY: ProxyTrust = { trustProxy: 'none', xffHop: 1 };
+
+// The client's network as the per-IP limits key it; a request not from a socket (app.request in
+// a test) has none, and shares one key.
+function networkOf(c: Context, trust: ProxyTrust): string {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  return incoming === undefined ? 'unknown' : limitKey(clientIp(incoming, trust));
 }

@@ -25,7 +25,7 @@ export interface AdminFeatures {
 
 /** Options for createAdminFeatures(). */
 export interface AdminFeaturesOptions {
-  config: Pick<Config, 'adminToken' | 'metricsPort' | 'host'>;
+  config: Pick<Config, 'adminToken' | 'metricsPort' | 'host' | 'trustProxy' | 'xffHop' | 'maxLoginFailuresPerMinute'>;
   store: Store;
   /** The hub, read lazily: it is created after (and fed by) these events. */
   hub: () => Hub;
@@ -39,7 +39,7 @@ export interface AdminFeaturesOptions {
 
 /** Creates admin access, the dashboard feed and metrics, wired to one event sink. */
 export function createAdminFeatures({ config, store, hub, connections, now, log, extra }: AdminFeaturesOptions): AdminFeatures {
-  const admin = createAdmin({ token: config.adminToken, root: store.root, now });
+  const admin = createAdmin({ token: config.adminToken, root: store.root, now, trust: config, maxFailuresPerMinute: config.maxLoginFailuresPerMinute, log });
   const feed = createLiveFeed({ store, hub, now });
   const metrics = createMetrics({ hub, connections });
   let metricsServer: Server | undefined;

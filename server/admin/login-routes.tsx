@@ -3,6 +3,7 @@ import { AdminOffPage, Page } from '../routes/dashboard-layout.js';
 import type { Admin } from './admin.js';
 import { clearSessionCookie, sessionCookie, setSessionCookie } from './cookie.js';
 import { sameOrigin } from './same-origin.js';
+import { ApiError } from '../http/errors.js';
 
 /** GET/POST /dashboard/login and POST /dashboard/logout: the browser side of admin access. */
 export function loginRoutes(admin: Admin, now: () => number): Hono {
@@ -16,9 +17,14 @@ export function loginRoutes(admin: Admin, now: () => number): Hono {
     if (!admin.enabled) return html(c, <AdminOffPage />, 404);
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     const token = typeof form.token === 'string' ? form.token.trim() : '';
-    if (!admin.tokenMatches(token)) {
-      return html(c, <LoginPage error="That is not the admin token." />, 401);
+    let ok: boolean;
+    try {
+      ok = admin.login(c, token);
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 429) throw error;
+      return html(c, <LoginPage error={`Too many wrong tokens from your network: ${error.message.replace(/^.*; /, '')}.`} />, 429);
     }
+    if (!ok) return html(c, <LoginPage error="That is not the admin token." />, 401);
     setSessionCookie(c, await admin.sessions!.create(now()));
     return c.redirect('/dashboard', 303);
   });
@@ -31,7 +37,7 @@ export function loginRoutes(admin: Admin, now: () => number): Hono {
 }
 
 /** Renders a page with its doctype; pages are never cached (they carry live figures or a form). */
-export async function html(c: Context, page: { toString(): string | Promise<string> }, status: 200 | 401 | 404 = 200): Promise<Response> {
+export async function html(c: Context, page: { toString(): string | Promise<string> }, status: 200 | 401 | 404 | 429 = 200): Promise<Response> {
   c.header('Cache-Control', 'no-store');
   return c.html(`<!doctype html>${await page.toString()}`, status);
 }

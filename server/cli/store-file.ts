@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { open } from 'lmdb';
-import { SCHEMA_VERSION } from '../store.js';
+import { OLDEST_SCHEMA_VERSION, SCHEMA_VERSION } from '../store.js';
 import { CliError } from './errors.js';
 
 /** What a store file holds, read without changing it. */
@@ -35,8 +35,9 @@ export async function inspectStoreFile(path: string): Promise<StoreFileSummary> 
       schemaVersion = undefined;
     }
     if (schemaVersion === undefined) throw new CliError(`${path} is not a readcounter backup: it has no schema version (an LMDB file from something else?)`);
-    if (schemaVersion !== SCHEMA_VERSION) {
-      throw new CliError(`${path} holds schema version ${String(schemaVersion)}; this release reads version ${SCHEMA_VERSION}. Use the readcounter release that wrote it.`);
+    // An older schema is fine: the store migrates it when the server opens it.
+    if (typeof schemaVersion !== 'number' || schemaVersion < OLDEST_SCHEMA_VERSION || schemaVersion > SCHEMA_VERSION) {
+      throw new CliError(`${path} holds schema version ${String(schemaVersion)}; this release reads versions ${OLDEST_SCHEMA_VERSION}–${SCHEMA_VERSION}. Use the readcounter release that wrote it.`);
     }
     let articles = 0;
     let reads = 0;

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
-import { SiteError, normalizeSite, siteFromOrigin } from '../../shared/site.js';
+import { SiteError, siteFromOrigin } from '../../shared/site.js';
 
 /** The outcome of checking an upgrade request: the site it belongs to, or an HTTP refusal. */
 export type UpgradeDecision =
@@ -12,12 +12,16 @@ export type UpgradeDecision =
 export interface UpgradePolicy {
   /** Normalized sites allowed to connect; empty means any. */
   allowedSites: readonly string[];
+  /** The allowed sites as `scheme://site`: the page's scheme must match too. */
+  allowedOrigins?: readonly string[];
+  /** This server's own origin as `scheme://site` (PUBLIC_URL), always allowed; never a request header. */
+  ownOrigin?: string | undefined;
 }
 
 /**
  * Decides, from headers alone and before any socket opens, whether a `GET /ws` upgrade may
- * proceed and which site it counts for. The server's own origin (its landing page demo) is
- * always allowed.
+ * proceed and which site it counts for. The server's own origin (its landing page demo, from
+ * PUBLIC_URL, never from `Host`) is always allowed.
  */
 export function checkUpgrade(req: IncomingMessage, policy: UpgradePolicy): UpgradeDecision {
   const path = (req.url ?? '').split('?')[0];
@@ -33,7 +37,7 @@ export function checkUpgrade(req: IncomingMessage, policy: UpgradePolicy): Upgra
     if (error instanceof SiteError) return refuse(403, 'bad_origin', error.message);
     throw error;
   }
-  if (policy.allowedSites.length > 0 && !policy.allowedSites.includes(site) && site !== ownSite(req)) {
+  if (policy.allowedSites.length > 0 && !isAllowed(origin, site, policy)) {
     return refuse(403, 'origin_not_allowed', `origin ${JSON.stringify(origin)} is not in ALLOWED_ORIGINS`);
   }
   return { ok: true, site };
@@ -49,12 +53,10 @@ export function rejectUpgrade(socket: Duplex, status: number, code: string, mess
   );
 }
 
-function ownSite(req: IncomingMessage): string | undefined {
-  try {
-    return req.headers.host === undefined ? undefined : normalizeSite(req.headers.host);
-  } catch {
-    return undefined;
-  }
+// Scheme and site must both match: http://b.test is another origin than https://b.test.
+function isAllowed(origin: string, site: string, { allowedSites, allowedOrigins, ownOrigin }: UpgradePolicy): boolean {
+  const key = `${new URL(origin).protocol}//${site}`;
+  return key === ownOrigin || (allowedOrigins === undefined ? allowedSites.includes(site) : allowedOrigins.includes(key));
 }
 
 function refuse(status: number, code: string, message: string): UpgradeDecision {

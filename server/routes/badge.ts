@@ -19,7 +19,7 @@ export const MAX_LABEL_LENGTH = 64;
 const CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=60';
 
 /** GET /badge.svg?site=&article=&label=&color= — public, CORS open, short cache and ETag. */
-export function badgeRoutes(store: Pick<Store, 'reads' | 'totals'>): Hono {
+export function badgeRoutes(store: Pick<Store, 'reads' | 'siteTotal'>): Hono {
   const app = new Hono();
   app.use('/badge.svg', cors({ origin: '*', allowMethods: ['GET'] }), etag());
   app.get('/badge.svg', (c) => {
@@ -28,9 +28,8 @@ export function badgeRoutes(store: Pick<Store, 'reads' | 'totals'>): Hono {
     const article = articleQuery(c);
     const label = badgeLabel(c.req.query('label'));
     const color = badgeColor(c.req.query('color'));
-    let reads = 0;
-    if (article !== undefined) reads = store.reads(site, article);
-    else for (const t of store.totals(site)) reads += t.reads;
+    // The site-wide figure is kept as a running total: one lookup however many articles.
+    const reads = article === undefined ? store.siteTotal(site).reads : store.reads(site, article);
     c.header('Cache-Control', CACHE_CONTROL);
     // Opened on its own, the SVG is a document: no script may run in it even if escaping failed.
     c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");

@@ -30,7 +30,7 @@ export function dashboardRoutes({ admin, store, hub, feed, now }: DashboardDeps)
     if (!admin.enabled) throw new ApiError(404, 'admin_off', 'the dashboard is off because ADMIN_TOKEN is not set');
     return dashboardScript(c);
   });
-  app.get('/dashboard', (c) => {
+  app.get('/dashboard', async (c) => {
     if (!admin.enabled) return html(c, <AdminOffPage />, 404);
     const check = admin.check(c);
     if (check === 'wrong' && c.req.header('authorization') !== undefined) throw new ApiError(401, 'bad_token', 'the admin token is not valid');
@@ -44,7 +44,7 @@ export function dashboardRoutes({ admin, store, hub, feed, now }: DashboardDeps)
       return html(c, <Page title="readcounter" loggedIn><EmptyState origin={new URL(c.req.url).origin} /></Page>);
     }
     const at = now();
-    const stats = siteStats({ store, hub }, site, lastDays(days, at), at, article);
+    const stats = await siteStats({ store, hub }, site, lastDays(days, at), at, article);
     const model = { site, sites, days, stats, recent: feed.recent(site), today: utcDay(at), all: c.req.query('all') === '1' };
     const live = { site, days: String(days), today: model.today, to: stats.to, ...(article === undefined ? {} : { article }) };
     return html(

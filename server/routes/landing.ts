@@ -4,19 +4,21 @@ import { Hono } from 'hono';
 export interface LandingOptions {
   /** Seconds of reading before a reader counts, as configured. @default 10 */
   dwellSeconds?: number;
+  /** PUBLIC_URL: the origin shown in the snippet. @default the request's own (shown to that requester only) */
+  publicUrl?: string | undefined;
 }
 
 /**
  * GET / — what this server is, the snippet to paste (with this server's own URL in it),
  * and a live counter of this very page, so `npm start` and a browser show it working.
  */
-export function landingRoutes({ dwellSeconds = 10 }: LandingOptions = {}): Hono {
+export function landingRoutes({ dwellSeconds = 10, publicUrl }: LandingOptions = {}): Hono {
   return new Hono().get('/', (c) => {
     const url = new URL(c.req.url);
     // Behind Fly's (or any TLS-terminating) proxy the request reaches us as plain http.
     const proto = c.req.header('X-Forwarded-Proto')?.split(',')[0]?.trim() === 'https' ? 'https:' : url.protocol;
     c.header('Cache-Control', 'no-cache');
-    return c.html(page(`${proto}//${url.host}`, dwellSeconds));
+    return c.html(page(publicUrl ?? `${proto}//${url.host}`, dwellSeconds));
   });
 }
 

@@ -3,7 +3,7 @@ import type { Admin } from '../admin/admin.js';
 import { requireAdmin } from '../admin/guard.js';
 import { ApiError } from '../http/errors.js';
 import { queryRange } from '../stats/range.js';
-import { siteList, siteStats, type StatsSource } from '../stats/site-stats.js';
+import { MAX_ARTICLES_LISTED, siteList, siteStats, type StatsSource } from '../stats/site-stats.js';
 import { articleQuery, siteQuery } from '../http/params.js';
 
 /** What the stats API reads. */
@@ -13,12 +13,13 @@ export interface StatsDeps extends StatsSource {
 }
 
 /**
- * GET /api/stats?site=&from=&to=&article= (token): the daily series (every day of the
- * inclusive UTC range, zeros included), totals, today, reading now and the article ranking.
+ * GET /api/stats?site=&from=&to=&article=&limit= (token): the daily series (every day of the
+ * inclusive UTC range, zeros included), totals, today, reading now and the article ranking
+ * (the `limit` most read, at most MAX_ARTICLES_LISTED).
  */
 export function statsRoutes({ admin, store, hub, now }: StatsDeps): Hono {
   const app = new Hono();
-  app.get('/api/stats', requireAdmin(admin), (c) => {
+  app.get('/api/stats', requireAdmin(admin), async (c) => {
     const site = siteQuery(c);
     if (site === undefined) {
       const known = siteList(store).slice(0, 10).map((s) => s.site);
@@ -28,8 +29,18 @@ export function statsRoutes({ admin, store, hub, now }: StatsDeps): Hono {
     const article = articleQuery(c);
     const at = now();
     const range = queryRange(c.req.query('from'), c.req.query('to'), at);
+    const limit = limitQuery(c.req.query('limit'));
     c.header('Cache-Control', 'no-store');
-    return c.json(siteStats({ store, hub }, site, range, at, article));
+    return c.json(await siteStats({ store, hub }, site, range, at, article, limit));
   });
   return app;
+}
+
+function limitQuery(value: string | undefined): number {
+  if (value === undefined || value === '') return MAX_ARTICLES_LISTED;
+  const limit = Number(value);
+  if (!/^\d+$/.test(value) || limit < 1 || limit > MAX_ARTICLES_LISTED) {
+    throw new ApiError(400, 'bad_limit', `limit must be a whole number from 1 to ${MAX_ARTICLES_LISTED}, got ${JSON.stringify(value.slice(0, 20))}`);
+  }
+  return limit;
 }

@@ -7,8 +7,12 @@ export const RANGE_CHOICES = [7, 30, 90] as const;
 /** Days shown when no range is given. @default 30 */
 export const DEFAULT_RANGE_DAYS = 30;
 
-/** Longest range one query may span: ten years of daily rows. */
-export const MAX_RANGE_DAYS = 3660;
+/** Longest range one query may span: five years of daily rows (the query also reads the range before it). */
+export const MAX_RANGE_DAYS = 1830;
+
+/** The first and last day a query may name: far wider than any blog's history, and every day in it is a real date. */
+export const EARLIEST_DAY = '2000-01-01';
+export const LATEST_DAY = '2099-12-31';
 
 /** An inclusive range of UTC days, both ends `YYYY-MM-DD`. */
 export interface DayRange {
@@ -18,10 +22,13 @@ export interface DayRange {
 
 const DAY_MS = 86_400_000;
 
-/** Parses a `YYYY-MM-DD` query value into a real calendar day, or a 400 `bad_date`. */
+/** Parses a `YYYY-MM-DD` query value into a real calendar day from EARLIEST_DAY to LATEST_DAY, or a 400 `bad_date`. */
 export function parseDay(value: string, name: string): string {
   if (!isCalendarDay(value)) {
     throw new ApiError(400, 'bad_date', `${name} must be a UTC day as YYYY-MM-DD, e.g. ${name}=2026-01-31, got ${preview(value)}`);
+  }
+  if (value < EARLIEST_DAY || value > LATEST_DAY) {
+    throw new ApiError(400, 'bad_date', `${name} must be a day from ${EARLIEST_DAY} to ${LATEST_DAY}, got ${preview(value)}`);
   }
   return value;
 }

@@ -2,6 +2,10 @@ import type { Hub } from '../live/hub.js';
 import type { Store } from '../store.js';
 import { utcDay } from '../store.js';
 import { addDays, dayCount, daysOf, type DayRange } from './range.js';
+import { yielding } from './yielding.js';
+
+/** Most articles one stats API answer may list. */
+export const MAX_ARTICLES_LISTED = 1000;
 
 /** Reads on one day. */
 export interface DayReads {
@@ -41,29 +45,34 @@ export interface SiteStats {
   live: number;
   /** One entry per day of the range, oldest first; days without reads are 0. */
   daily: DayReads[];
-  /** The site's articles, most read in the range first (empty for an article). */
+  /** The site's articles, most read in the range first, at most `limit` of them (empty for an article). */
   articles: ArticleStats[];
+  /** How many articles had reads in the range or a reader now (`articles` may list fewer). */
+  articleCount: number;
 }
 
 /** What siteStats() reads: the store and the hub's live figures. */
 export interface StatsSource {
-  store: Pick<Store, 'daily' | 'totals' | 'reads'>;
+  store: Pick<Store, 'dailyRows' | 'totals' | 'reads' | 'sites'>;
   hub: Pick<Hub, 'topicsOf' | 'live'>;
 }
 
-/** A site's (or one article's) daily series, totals and ranking over an inclusive range. */
-export function siteStats({ store, hub }: StatsSource, site: string, range: DayRange, now: number, article?: string): SiteStats {
+/**
+ * A site's (or one article's) daily series, totals and ranking over an inclusive range. Reads
+ * only the rows in range (and the range before it), yielding to the event loop as it goes.
+ */
+export async function siteStats({ store, hub }: StatsSource, site: string, range: DayRange, now: number, article?: string, limit = Infinity): Promise<SiteStats> {
   const today = utcDay(now);
   const yesterday = addDays(today, -1);
   const previousFrom = addDays(range.from, -dayCount(range));
   // One scan covers the range, the one before it, yesterday and today.
-  const rows = store.daily(site, previousFrom < yesterday ? previousFrom : yesterday, range.to > today ? range.to : today, article);
+  const rows = store.dailyRows(site, previousFrom < yesterday ? previousFrom : yesterday, range.to > today ? range.to : today, article);
   const byDay = new Map<string, number>();
   const byArticle = new Map<string, number>();
   let todayReads = 0;
   let yesterdayReads = 0;
   let previous = 0;
-  for (const row of rows) {
+  for await (const row of yielding(rows)) {
     if (row.day === today) todayReads += row.reads;
     if (row.day === yesterday) yesterdayReads += row.reads;
     if (row.day >= previousFrom && row.day < range.from) previous += row.reads;
@@ -74,13 +83,13 @@ export function siteStats({ store, hub }: StatsSource, site: string, range: DayR
   const daily = daysOf(range).map((day) => ({ day, reads: byDay.get(day) ?? 0 }));
   const base = { site, from: range.from, to: range.to, reads: daily.reduce((sum, d) => sum + d.reads, 0), today: todayReads, yesterday: yesterdayReads, previous, daily };
   if (article !== undefined) {
-    return { ...base, article, total: store.reads(site, article), live: hub.live(site, article), articles: [] };
+    return { ...base, article, total: store.reads(site, article), live: hub.live(site, article), articles: [], articleCount: 0 };
   }
   const live = liveBySite(hub, site);
   const liveTotal = live.total;
   const articles: ArticleStats[] = [];
   let total = 0;
-  for (const t of store.totals(site)) {
+  for await (const t of yielding(store.totals(site))) {
     total += t.reads;
     const reads = byArticle.get(t.article) ?? 0;
     const reading = live.byArticle.get(t.article) ?? 0;
@@ -90,7 +99,7 @@ export function siteStats({ store, hub }: StatsSource, site: string, range: DayR
   // Articles being read that have never been counted yet.
   for (const [name, reading] of live.byArticle) articles.push({ article: name, reads: 0, total: 0, live: reading });
   articles.sort((a, b) => b.reads - a.reads || b.live - a.live || b.total - a.total);
-  return { ...base, article: null, total, live: liveTotal, articles };
+  return { ...base, article: null, total, live: liveTotal, articles: articles.slice(0, limit), articleCount: articles.length };
 }
 
 /** Pages reading now on a site: in all, and per article (articles with nobody reading are left out). */
@@ -113,13 +122,6 @@ export interface SiteSummary {
 }
 
 /** Every site in the store, most read first: the dashboard's site switcher. */
-export function siteList(store: Pick<Store, 'totals'>): SiteSummary[] {
-  const sites = new Map<string, SiteSummary>();
-  for (const { site, reads } of store.totals()) {
-    const summary = sites.get(site) ?? { site, reads: 0, articles: 0 };
-    summary.reads += reads;
-    summary.articles++;
-    sites.set(site, summary);
-  }
-  return [...sites.values()].sort((a, b) => b.reads - a.reads || (a.site < b.site ? -1 : 1));
+export function siteList(store: Pick<Store, 'sites'>): SiteSummary[] {
+  return [...store.sites()].sort((a, b) => b.reads - a.reads || (a.site < b.site ? -1 : 1));
 }

@@ -120,3 +120,23 @@ export async function readOnce(
   await page.close();
   return answer;
 }
+
+/** Tries an upgrade: 101 when the socket opened (then closes it), else the refusal's status and JSON error. */
+export function tryUpgrade(
+  wsUrl: string,
+  { origin, headers = {} }: { origin: string; headers?: Record<string, string> },
+): Promise<{ status: number; error?: { code: string; message: string } }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(wsUrl, { origin, headers: { 'user-agent': BROWSER_UA, ...headers } });
+    ws.on('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, ...(JSON.parse(body) as { error: { code: string; message: string } }) }));
+    });
+    ws.on('open', () => {
+      ws.close();
+      resolve({ status: 101 });
+    });
+    ws.on('error', () => {});
+  });
+}

@@ -30,7 +30,27 @@ describe('loadConfig', () => {
     expect(config.allowedSites).toEqual(['blog.example.com', 'localhost:4000', 'example.org']);
   });
 
+  it('keeps the scheme of each ALLOWED_ORIGINS entry: a bare host is https, or http too on localhost', () => {
+    const config = loadConfig({ ALLOWED_ORIGINS: 'https://www.b.test,c.test,http://d.test:8080,localhost:4000' });
+    expect(config.allowedOrigins).toEqual(['https://b.test', 'https://c.test', 'http://d.test:8080', 'https://localhost:4000', 'http://localhost:4000']);
+    expect(config.allowedSites).toEqual(['b.test', 'c.test', 'd.test:8080', 'localhost:4000']);
+  });
+
+  it('reads PUBLIC_URL as an origin, and the caps with their defaults', () => {
+    expect(loadConfig({}).publicUrl).toBeUndefined();
+    expect(loadConfig({ PUBLIC_URL: 'https://WWW.Counter.example.com/' }).publicUrl).toBe('https://counter.example.com');
+    expect(loadConfig({})).toMatchObject({ maxSites: 1000, maxArticlesPerSite: 50_000, maxLoginFailuresPerMinute: 10 });
+    expect(loadConfig({}, ['--max-sites=5']).maxSites).toBe(5);
+  });
+
   it.each([
+    [{ PUBLIC_URL: 'counter.example.com' }, 'PUBLIC_URL must be this server\'s public origin, such as "https://counter.example.com", got "counter.example.com"'],
+    [{ PUBLIC_URL: 'https://counter.example.com/stats' }, 'PUBLIC_URL must be this server\'s public origin'],
+    [{ PUBLIC_URL: 'ftp://counter.example.com' }, 'PUBLIC_URL must be this server\'s public origin'],
+    [{ PUBLIC_URL: 'https://.' }, 'PUBLIC_URL must be this server\'s public origin'],
+    [{ MAX_SITES: '0' }, 'MAX_SITES must be an integer 1–1000000, got "0"'],
+    [{ MAX_ARTICLES_PER_SITE: 'lots' }, 'MAX_ARTICLES_PER_SITE must be an integer'],
+    [{ MAX_LOGIN_FAILURES_PER_MINUTE: '0' }, 'MAX_LOGIN_FAILURES_PER_MINUTE must be an integer 1–10000'],
     [{ PORT: 'abc' }, 'PORT must be an integer 0–65535 (0 picks a free port), got "abc"'],
     [{ PORT: '70000' }, 'PORT must be an integer 0–65535 (0 picks a free port), got "70000"'],
     [{ PORT: '-1' }, 'PORT must be an integer'],

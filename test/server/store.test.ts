@@ -72,7 +72,7 @@ describe('openStore', () => {
   it('refuses a store written by a newer schema, naming DATA_DIR', async () => {
     await store.root.openDB({ name: 'meta' }).put('schemaVersion', SCHEMA_VERSION + 1);
     await store.close();
-    expect(() => openStore(dir)).toThrow(/DATA_DIR .* schema version 2; this release reads version 1/);
+    expect(() => openStore(dir)).toThrow(/DATA_DIR .* schema version 3; this release reads versions 1–2/);
     store = openStore(mkdtempSync(join(tmpdir(), 'readcounter-store-')));
   });
 });

@@ -238,9 +238,11 @@ describe('GET /ws origin checks', () => {
     expect(await upgradeStatus(TEST_ORIGIN, '/other')).toBe(404);
   });
 
-  it('always lets the server’s own landing page connect', async () => {
+  it('always lets the server’s own landing page connect: PUBLIC_URL, by default http://localhost:PORT', async () => {
     server = await startTestServer({ ALLOWED_ORIGINS: TEST_ORIGIN });
-    expect(await upgradeStatus(server.url)).toBe(101);
+    expect(await upgradeStatus(`http://localhost:${server.port}`)).toBe(101);
+    // Its own origin comes from its settings, never from the Host a request names.
+    expect(await upgradeStatus(server.url)).toBe(403);
   });
 
   it('lets any origin connect when ALLOWED_ORIGINS is empty', async () => {

@@ -21,6 +21,10 @@ describe('siteFromOrigin', () => {
   it.each(['null', 'not a url', 'file:///etc/passwd', 'ftp://example.com', ''])('rejects %j', (origin) => {
     expect(() => siteFromOrigin(origin)).toThrow(/origin must be/);
   });
+
+  it.each(['http://.', 'http://..', 'https://.:8080', 'http://a..b', 'http://.example.com'])('rejects %j, which names no host', (origin) => {
+    expect(() => siteFromOrigin(origin)).toThrow(/site must be a host/);
+  });
 });
 
 describe('normalizeSite', () => {
@@ -35,7 +39,7 @@ describe('normalizeSite', () => {
     expect(normalizeSite(input)).toBe(site);
   });
 
-  it.each(['', 'example.com/path', 'a b', 'user@example.com', 'example.com:99999', 'x'.repeat(300), '%41.com'])('rejects %j', (input) => {
+  it.each(['', 'example.com/path', 'a b', 'user@example.com', 'example.com:99999', 'x'.repeat(300), '%41.com', '.', '..', '.:8080', 'a..b', '.example.com', 'example..com:8080'])('rejects %j', (input) => {
     expect(() => normalizeSite(input)).toThrow(/site must be/);
   });
 });

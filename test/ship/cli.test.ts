@@ -145,7 +145,7 @@ describe('readcounter backup / restore', () => {
     const file = join(spare.path, 'backup.mdb');
     const backup = await runCliProcess(['backup', file], { DATA_DIR: live.path });
     expect(backup, backup.stderr).toMatchObject({ code: 0 });
-    expect(backup.stderr).toMatch(new RegExp(`backup: wrote ${file} \\(.*\\): 3 articles, 3 reads, schema 1`));
+    expect(backup.stderr).toMatch(new RegExp(`backup: wrote ${file} \\(.*\\): 3 articles, 3 reads, schema 2`));
     expect(readdirSync(spare.path)).toEqual(['backup.mdb']);
 
     const refused = await runCliProcess(['restore', file], { DATA_DIR: live.path });

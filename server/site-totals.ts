@@ -1,0 +1,85 @@
+import type { Database, RootDatabase } from 'lmdb';
+
+/** A site's running figures: its reads of all time and how many articles it has. */
+export interface SiteTotal {
+  reads: number;
+  articles: number;
+}
+
+/** How many sites, and articles per site, the store will create; counts already stored keep counting. */
+export interface StoreCaps {
+  /** @default Infinity */
+  maxSites: number;
+  /** @default Infinity */
+  maxArticlesPerSite: number;
+}
+
+/** The refusal codes of a read that would create a site or an article past a cap. */
+export type CapCode = 'too_many_sites' | 'too_many_articles';
+
+/** A read refused because it would create a site or an article past a cap; nothing changed. */
+export class StoreCapError extends Error {
+  override name = 'StoreCapError';
+  constructor(
+    readonly code: CapCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Per-site totals kept beside the per-article ones, so a site-wide figure (the badge, the site
+ * list) is one lookup instead of a sum over every article. Every method that writes must run
+ * inside the LMDB transaction that changes the article totals, so both always agree.
+ */
+export interface SiteTotals {
+  /** A site's figures; undefined for a site with no article. */
+  get(site: string): SiteTotal | undefined;
+  /** Every site with its figures, ordered by site. */
+  all(): Iterable<{ site: string } & SiteTotal>;
+  /** Adds `reads` (and one article, for a new one) to a site. Inside a write transaction. */
+  add(site: string, reads: number, newArticle: boolean): void;
+  /** The cap a new article of `site` would pass, if any. Inside the write transaction. */
+  capFor(site: string, caps: StoreCaps): StoreCapError | undefined;
+  /** Rebuilds every site's figures from the article totals (the migration from schema 1). Inside a write transaction. */
+  rebuild(totals: Database<number, [string, string]>): void;
+}
+
+/** Opens the `sites` table in `root`. */
+export function openSiteTotals(root: RootDatabase): SiteTotals {
+  const sites = root.openDB<SiteTotal, string>({ name: 'sites' });
+  return {
+    get: (site) => sites.get(site),
+    *all() {
+      for (const { key, value } of sites.getRange()) yield { site: key, ...value };
+    },
+    add(site, reads, newArticle) {
+      const found = sites.get(site) ?? { reads: 0, articles: 0 };
+      sites.put(site, { reads: found.reads + reads, articles: found.articles + (newArticle ? 1 : 0) });
+    },
+    capFor(site, { maxSites, maxArticlesPerSite }) {
+      const found = sites.get(site);
+      if (found === undefined) {
+        // Counting is O(sites), paid only when a read would create a site.
+        if (maxSites !== Infinity && sites.getCount() >= maxSites) {
+          return new StoreCapError('too_many_sites', `this server counts at most ${maxSites} sites (MAX_SITES); the read was not counted`);
+        }
+      } else if (found.articles >= maxArticlesPerSite) {
+        return new StoreCapError('too_many_articles', `this server counts at most ${maxArticlesPerSite} articles per site (MAX_ARTICLES_PER_SITE); the read was not counted`);
+      }
+      return undefined;
+    },
+    rebuild(totals) {
+      for (const site of sites.getKeys()) sites.remove(site);
+      const bySite = new Map<string, SiteTotal>();
+      for (const { key, value } of totals.getRange()) {
+        const found = bySite.get(key[0]) ?? { reads: 0, articles: 0 };
+        found.reads += value;
+        found.articles++;
+        bySite.set(key[0], found);
+      }
+      for (const [site, total] of bySite) sites.put(site, total);
+    },
+  };
+}
