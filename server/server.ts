@@ -11,6 +11,7 @@ import { applyPendingRestore } from './pending-restore.js';
 import { createHub, type Hub } from './live/hub.js';
 import { Connection, type ConnectionContext } from './live/connection.js';
 import { checkUpgrade, rejectUpgrade } from './live/upgrade.js';
+import { createRefusalLog } from './live/refusal-log.js';
 import { createReadRecorder } from './reads.js';
 import { listen } from './listen.js';
 import { NO_EVENTS, type ServerEvents } from './events.js';
@@ -82,7 +83,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   const connections = new Set<Connection>();
   const byWs = new WeakMap<WebSocket, Connection>();
-  const app = createApp({ store, hub, now, log, admin: features.admin, feed: features.feed, metrics: features.metrics, dwellSeconds: config.dwellSeconds });
+  const app = createApp({ store, hub, now, log, admin: features.admin, feed: features.feed, metrics: features.metrics, dwellSeconds: config.dwellSeconds, upgradePolicy: { allowedSites: config.allowedSites } });
+  const logRefusal = createRefusalLog({ log, now, allowedSites: config.allowedSites });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: config.maxFrameBytes, clientTracking: false });
   let closing = false;
@@ -114,6 +116,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const decision = checkUpgrade(req, { allowedSites: config.allowedSites });
     if (!decision.ok) {
       events.readRefused(decision.code);
+      if (decision.code === 'origin_not_allowed') logRefusal(req.headers.origin!);
       return rejectUpgrade(socket, decision.status, decision.code, decision.message);
     }
     const reader = readerOf(req, decision.site, config);
