@@ -62,7 +62,7 @@ ${css}</head><body><header>A small blog</header><main>${main}</main></body></htm
 
   function spa(url: URL): string {
     const main = `<p class="byline">March 3, 2026 · <read-counter>– reads</read-counter></p><article><h1>${url.pathname}</h1></article>`;
-    return layout('A single-page blog', main, `<link rel="canonical" href="${url.pathname}">`);
+    return layout('A single-page blog', main, '');
   }
 
   function hashApp(): string {
