@@ -102,7 +102,8 @@ export class ReadCounter extends Base {
     const reads = this.#count;
     counter!.hidden = !(this.#root.querySelector('slot')!.hidden = reads !== null);
     if (reads === null) return;
-    const locale = (this.closest('[lang]') as HTMLElement | null)?.lang || undefined;
+    // lang="" is a RangeError that formatCount() turns into the browser's own language.
+    const locale = (this.closest('[lang]') as HTMLElement | null)?.lang;
     // `label="Lesung|Lesungen"`: singular for exactly 1, plural otherwise; one word is used for every count.
     const [one, other = one] = (this.getAttribute('label') ?? 'read|reads').split('|');
     const word = reads === 1 ? one : other;

@@ -4,12 +4,14 @@
  * shown until the first count. `counter` is one image to assistive tech, named by its
  * `title` (the exact figures): no visually-hidden text, so a page whose styles are blocked
  * or unsupported still shows the count once. On a narrow line it may wrap before the
- * live part, never inside "1,234 reads" (a no-break space). read-counter.ts finds the spans
- * by position: keep their order.
+ * live part (the `<wbr>`), never inside "1,234 reads" (a no-break space) or the live part.
+ * No space sits outside the live part: hidden, it leaves no gap after the label (styled,
+ * the dot's margin is the space; unstyled, the live part's own leading space).
+ * read-counter.ts finds the spans by position: keep their order.
  */
 export const TEMPLATE =
-  '<span part="counter" role="img" hidden><span part="count"></span>\u00a0<span part="label"></span> ' +
-  '<span part="live" hidden><span part="live-count"></span> <span></span></span></span><slot></slot>';
+  '<span part="counter" role="img" hidden><span part="count"></span>\u00a0<span part="label"></span><wbr>' +
+  '<span part="live" hidden> <span part="live-count"></span> <span></span></span></span><slot></slot>';
 
 /**
  * The element's styles. Tabular figures keep the text after the element still while digits
@@ -18,7 +20,7 @@ export const TEMPLATE =
  */
 export const STYLE =
   ':host{font-variant-numeric:tabular-nums}[part=live]{white-space:nowrap}' +
-  '[part=live]:before{content:"● ";font-size:.8em;margin-left:.3em;color:var(--read-counter-live-color,#16a34a)}';
+  '[part=live]:before{content:"● ";font-size:.8em;margin-left:.6em;color:var(--read-counter-live-color,#16a34a)}';
 
 let sheet: CSSStyleSheet | undefined;
 

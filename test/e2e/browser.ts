@@ -119,8 +119,8 @@ export function setHidden(page: Page, hidden: boolean): Promise<void> {
 
 /**
  * The text a reader sees in the element matching `selector`, shadow roots and slots
- * included (innerText stops at a shadow root): rendered text nodes and `::before` content,
- * in order, whitespace collapsed. Nothing hidden, clipped to nothing or unrendered counts.
+ * included (innerText stops at a shadow root): rendered text nodes and `::before` content
+ * (a margin before it read as a space), in order, whitespace collapsed. Nothing hidden, clipped to nothing or unrendered counts.
  */
 export function visibleText(page: Page, selector: string): Promise<string> {
   return page.$eval(selector, (root) => {
@@ -136,8 +136,9 @@ export function visibleText(page: Page, selector: string): Promise<string> {
         return;
       }
       if (!(node instanceof Element) || !shown(node)) return;
-      const before = getComputedStyle(node, '::before').content;
-      if (before !== 'none' && before !== 'normal') parts.push(JSON.parse(before) as string);
+      const before = getComputedStyle(node, '::before');
+      // A margin reads as a space.
+      if (before.content !== 'none' && before.content !== 'normal') parts.push((parseFloat(before.marginLeft) > 0 ? ' ' : '') + (JSON.parse(before.content) as string));
       if (node instanceof HTMLSlotElement) return node.assignedNodes({ flatten: true }).forEach(walk);
       (node.shadowRoot ?? node).childNodes.forEach(walk);
     };
