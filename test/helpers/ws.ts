@@ -115,3 +115,16 @@ export async function readOnce(
   await page.close();
   return answer;
 }
+
+/** A WebSocket upgrade to `wsUrl` from `origin`: the HTTP status it got, 101 when it opened. */
+export function upgradeStatus(wsUrl: string, origin: string): Promise<number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(wsUrl, { origin });
+    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.on('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.on('error', () => {});
+  });
+}

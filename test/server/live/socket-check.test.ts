@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
-
-const BLOG = 'https://blog.example.com';
+import { TEST_ORIGIN as BLOG, upgradeStatus } from '../../helpers/ws.js';
 
 describe('a page refused for its origin', () => {
   let server: TestServer;
@@ -13,18 +11,7 @@ describe('a page refused for its origin', () => {
     await server.close();
   });
 
-  /** A WebSocket upgrade from `origin`; resolves with the HTTP status, 101 when it opened. */
-  function upgrade(origin: string): Promise<number> {
-    return new Promise((resolve) => {
-      const ws = new WebSocket(server.wsUrl, { origin });
-      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-      ws.on('open', () => {
-        ws.close();
-        resolve(101);
-      });
-      ws.on('error', () => {});
-    });
-  }
+  const upgrade = (origin: string): Promise<number> => upgradeStatus(server.wsUrl, origin);
 
   it('learns why over plain GET /ws: 403 with the fix, open CORS, never cached', async () => {
     const response = await fetch(`${server.url}/ws`, { headers: { origin: 'https://www.blog.example.org' } });
