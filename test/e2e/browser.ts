@@ -104,7 +104,9 @@ export async function waitForCount(page: Page, reads: number, selector = 'read-c
 export function shownText(page: Page, selector = 'read-counter'): Promise<string> {
   return page.$eval(selector, (el) => {
     const counter = el.shadowRoot!.querySelector<HTMLElement>('[part=counter]')!;
-    return counter.hidden ? '' : counter.innerText.replace(/\s+/g, ' ').trim();
+    // Part by part: innerText drops the live part's leading space after the dot's margin.
+    const parts = [...counter.children].filter((part) => !(part as HTMLElement).hidden).map((part) => (part as HTMLElement).innerText);
+    return counter.hidden ? '' : parts.join(' ').replace(/\s+/g, ' ').trim();
   });
 }
 
