@@ -7,7 +7,7 @@ import type { ActiveClock } from './dwell.js';
 export function trackActivity(clock: ActiveClock, onChange: () => void): void {
   const update = (): void => {
     clock.active =
-      document.visibilityState === 'visible' &&
+      !document.hidden &&
       document.hasFocus() &&
       !(document as Document & { prerendering?: boolean }).prerendering;
     onChange();

@@ -1,13 +1,14 @@
-import { normalizeArticle } from '../shared/article.js';
+import { articleKeyOf } from '../shared/article.js';
 
 /**
  * The article key an element stands for: its `article` attribute (a path, or a URL whose
  * path is taken), else the path of a canonical link on the same host, else this page's
- * path. Normalized like the server does; throws ArticleError for an invalid key.
+ * path. Normalized like the server does (a key the server refuses for invisible characters
+ * is refused there, with an error frame); throws ArticleError for an invalid key.
  */
 export function resolveArticle(attribute: string | null): string {
-  if (attribute) return normalizeArticle(attribute[0] === '/' ? attribute : new URL(attribute, location.href).pathname);
-  return normalizeArticle(canonicalPath() ?? location.pathname);
+  if (attribute) return articleKeyOf(attribute[0] === '/' ? attribute : new URL(attribute, location.href).pathname);
+  return articleKeyOf(canonicalPath() ?? location.pathname);
 }
 
 function canonicalPath(): string | undefined {

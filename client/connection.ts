@@ -1,4 +1,4 @@
-import { parseServerMessage, type ClientMessage, type ServerMessage } from '../shared/protocol.js';
+import type { ClientMessage, ServerMessage } from '../shared/protocol.js';
 import { backoffDelay, STABLE_UPTIME_MS } from './backoff.js';
 
 /** What a connection reports to its owner. */
@@ -18,6 +18,9 @@ export type Send = (message: ClientMessage) => boolean;
  * capped, jittered backoff; makes no attempt while the page is hidden or offline, and
  * tries at once when it becomes visible, comes online or is shown again. Closes on
  * `pagehide` so the page stays eligible for the back/forward cache (never `unload`).
+ * A socket refused before it opened is explained by the server over plain HTTP; a refusal
+ * this page cannot outlive (its origin is not allowed) is told to the console once, and
+ * ends the attempts for this page view.
  */
 export function createConnection(url: string, events: ConnectionEvents): Send {
   let ws: WebSocket | null = null;
@@ -25,6 +28,20 @@ export function createConnection(url: string, events: ConnectionEvents): Send {
   let attempt = 0;
   let openedAt = -1;
   let frozen = false;
+  let refused = false;
+
+  // Browsers hide why an upgrade failed; the same URL over HTTP says whether this page's
+  // Origin may connect (403 and the reason) or not (anything else: a passing failure).
+  const diagnose = (): void =>
+    void fetch(url.replace(/^ws/, 'http'))
+      .then((response) => response.status === 403 && response.json())
+      .then((body: false | { error: { message: string } }) => {
+        // wake() makes no new attempt once refused, including the one already scheduled.
+        if (body && !refused) {
+          refused = true;
+          console.warn(body.error.message);
+        }
+      }, () => {});
 
   const drop = (): void => {
     if (!ws) return;
@@ -38,20 +55,19 @@ export function createConnection(url: string, events: ConnectionEvents): Send {
   const wake = (): void => {
     clearTimeout(timer);
     // A prerendered page nobody has opened yet must not show up in `live`.
-    if (ws || frozen || (document as Document & { prerendering?: boolean }).prerendering) return;
+    if (ws || frozen || refused || (document as Document & { prerendering?: boolean }).prerendering) return;
     const socket = (ws = new WebSocket(url));
     socket.onopen = () => {
       openedAt = performance.now();
       events.open();
     };
-    socket.onmessage = (event) => {
-      const message = typeof event.data === 'string' ? parseServerMessage(event.data) : null;
-      if (message) events.message(message);
-    };
+    // Frames come from our own server: anything but JSON is a bug to see in the console.
+    socket.onmessage = (event) => events.message(JSON.parse(event.data) as ServerMessage);
     // Every close is retried: 1006 (network), 1001 (server restart), 1008/1009 alike.
     socket.onclose = () => {
+      if (openedAt < 0) diagnose();
       drop();
-      if (document.visibilityState === 'visible' && navigator.onLine) timer = setTimeout(wake, backoffDelay(attempt++));
+      if (!document.hidden && navigator.onLine) timer = setTimeout(wake, backoffDelay(attempt++));
     };
   };
 
@@ -67,8 +83,7 @@ export function createConnection(url: string, events: ConnectionEvents): Send {
     drop();
     socket?.close();
   });
-  document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && wake());
-  document.addEventListener('prerenderingchange', wake);
+  for (const type of ['visibilitychange', 'prerenderingchange']) document.addEventListener(type, () => !document.hidden && wake());
   wake();
 
   return (message) => ws?.readyState === 1 && (ws.send(JSON.stringify(message)), true);

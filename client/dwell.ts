@@ -5,30 +5,28 @@
 export const READ_MARGIN_MS = 250;
 
 /** Adds up the milliseconds a page was active, from timestamps rather than timer ticks. */
-export class ActiveClock {
-  #total = 0;
-  #since = -1;
-  readonly #now: () => number;
-
-  constructor(now: () => number) {
-    this.#now = now;
-  }
-
-  /** Whether time is being added up right now. */
-  get active(): boolean {
-    return this.#since >= 0;
-  }
-
-  /** Starts or stops adding up time; repeating the current state changes nothing. */
-  set active(on: boolean) {
-    this.#total = this.elapsed();
-    this.#since = on ? this.#now() : -1;
-  }
-
+export interface ActiveClock {
+  /** Whether time is being added up right now; setting the current state changes nothing. */
+  active: boolean;
   /** Active milliseconds so far. */
-  elapsed(): number {
-    return this.#total + (this.#since < 0 ? 0 : this.#now() - this.#since);
-  }
+  elapsed(): number;
+}
+
+/** A stopped ActiveClock reading `now()`. */
+export function createActiveClock(now: () => number): ActiveClock {
+  let total = 0;
+  let since = -1;
+  const elapsed = (): number => total + (since < 0 ? 0 : now() - since);
+  return {
+    get active() {
+      return since >= 0;
+    },
+    set active(on) {
+      total = elapsed();
+      since = on ? now() : -1;
+    },
+    elapsed,
+  };
 }
 
 /**

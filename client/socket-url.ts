@@ -4,7 +4,5 @@
  * Resolved relative to the script, so a server behind a path prefix works too.
  */
 export function socketUrl(scriptUrl: string): string {
-  const url = new URL('ws', scriptUrl);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  return url.href;
+  return new URL('ws', scriptUrl).href.replace(/^http/, 'ws');
 }

@@ -1,13 +1,14 @@
 import type { SubscribeMode } from '../shared/protocol.js';
 import { trackActivity } from './activity.js';
 import { createConnection } from './connection.js';
-import { ActiveClock, readDueIn } from './dwell.js';
+import { createActiveClock, readDueIn } from './dwell.js';
 import { mayCount } from './privacy.js';
 
 /** One element's view of an article. */
 export interface Watcher {
   /** Whether this element may count its reader (not when `readonly`). */
   readonly counts: boolean;
+  /** The count, and pages open on the article (-1: unknown while the socket is down). */
   update(reads: number, live: number): void;
   counted(reads: number): void;
 }
@@ -21,18 +22,20 @@ const SENT = 1;
 const DONE = 2;
 
 interface Entry {
+  article: string;
   watchers: Set<Watcher>;
   /** Highest count seen, -1 before the first. */
   reads: number;
+  /** Pages open on the article, -1 while unknown (before the first count, or disconnected). */
   live: number;
-  /** Mode sent on the current socket, '' when not subscribed on it. */
-  mode: SubscribeMode | '';
+  /** Mode sent on the current socket, '' or undefined when not subscribed on it. */
+  mode?: SubscribeMode | '';
   /** performance.now() when the current socket subscribed. */
-  since: number;
+  since?: number;
   /** Active time when this page view of the article began, -1 when no element shows it. */
   activeAt: number;
   read: number;
-  retried: boolean;
+  retried?: boolean;
   timer?: ReturnType<typeof setTimeout>;
 }
 
@@ -44,31 +47,31 @@ interface Entry {
  */
 export function createSubscriptions(url: string): Watch {
   const entries = new Map<string, Entry>();
-  const clock = new ActiveClock(() => performance.now());
+  const clock = createActiveClock(() => performance.now());
   const counting = mayCount();
   // Until the server's hello says otherwise.
   let dwellMs = 10_000;
 
-  const checkAll = (): void => entries.forEach((entry, article) => check(article, entry));
-
-  const check = (article: string, entry: Entry): void => {
+  const check = (entry: Entry): void => {
     clearTimeout(entry.timer);
     if (entry.mode !== 'reading' || entry.read !== WAITING || entry.activeAt < 0) return;
-    const wait = readDueIn(clock.active, clock.elapsed() - entry.activeAt, performance.now() - entry.since, dwellMs);
+    const wait = readDueIn(clock.active, clock.elapsed() - entry.activeAt, performance.now() - entry.since!, dwellMs);
     if (wait === 0) {
-      if (send({ type: 'read', article })) entry.read = SENT;
+      if (send({ type: 'read', article: entry.article })) entry.read = SENT;
     } else if (wait < Infinity) {
-      entry.timer = setTimeout(() => check(article, entry), wait);
+      entry.timer = setTimeout(check, wait, entry);
     }
   };
+  const checkAll = (): void => entries.forEach(check);
 
-  const subscribe = (article: string, entry: Entry): void => {
+  const subscribe = (entry: Entry): void => {
+    if (!entry.watchers.size) return;
     const mode = counting && [...entry.watchers].some((w) => w.counts) ? 'reading' : 'watching';
-    if (mode !== entry.mode && send({ type: 'subscribe', article, mode })) {
+    if (mode !== entry.mode && send({ type: 'subscribe', article: entry.article, mode })) {
       entry.mode = mode;
       entry.since = performance.now();
     }
-    check(article, entry);
+    check(entry);
   };
 
   /** Counts are state: the latest wins, but a page never shows a lower count than it has. */
@@ -81,21 +84,22 @@ export function createSubscriptions(url: string): Watch {
   };
 
   const send = createConnection(url, {
-    open: () => entries.forEach((entry, article) => entry.watchers.size && subscribe(article, entry)),
+    open: () => entries.forEach(subscribe),
     close: () =>
       entries.forEach((entry) => {
         entry.mode = '';
         clearTimeout(entry.timer);
         // A read in flight may or may not have been counted: never risk counting it twice.
         if (entry.read === SENT) entry.read = DONE;
+        // Who is reading now is unknown until the next count: show no stale figure.
+        show(entry, entry.reads, -1);
       }),
     message: (message) => {
       if (message.type === 'hello') {
         dwellMs = message.dwellSeconds * 1000;
         return checkAll();
       }
-      const article = message.article!;
-      const entry = entries.get(article);
+      const entry = entries.get(message.article!);
       if (!entry) return;
       if (message.type === 'count') return show(entry, message.reads, message.live);
       if (message.type === 'counted') {
@@ -103,33 +107,30 @@ export function createSubscriptions(url: string): Watch {
         show(entry, message.reads, message.live);
         return entry.watchers.forEach((w) => w.counts && w.counted(message.reads));
       }
-      if (entry.read !== SENT) return;
+      // Frame types this version does not know are ignored.
+      if (message.type !== 'error' || entry.read !== SENT) return;
       // Refused, so nothing changed: retry once, after retryAfterMs (too_early) or one more
       // dwell. Moving `since` back makes check() wait that long (plus the margin) from now.
       entry.read = entry.retried ? DONE : WAITING;
       entry.retried = true;
       entry.since = performance.now() + (message.retryAfterMs ?? dwellMs) - dwellMs;
-      check(article, entry);
+      check(entry);
     },
   });
   trackActivity(clock, checkAll);
 
   return (article, watcher) => {
-    let entry = entries.get(article);
-    if (!entry) {
-      entry = { watchers: new Set(), reads: -1, live: 0, mode: '', since: 0, activeAt: -1, read: WAITING, retried: false };
-      entries.set(article, entry);
-    }
-    const found = entry;
+    let found = entries.get(article);
+    if (!found) entries.set(article, (found = { article, watchers: new Set(), reads: -1, live: -1, activeAt: -1, read: WAITING }));
     if (found.activeAt < 0) found.activeAt = clock.elapsed();
     found.watchers.add(watcher);
     if (found.reads >= 0) watcher.update(found.reads, found.live);
-    subscribe(article, found);
+    subscribe(found);
     return () => {
       found.watchers.delete(watcher);
       // Deferred, so an element moved in the DOM keeps its subscription and its dwell time.
       queueMicrotask(() => {
-        if (found.watchers.size) return subscribe(article, found);
+        if (found.watchers.size) return subscribe(found);
         if (found.mode) send({ type: 'unsubscribe', article });
         found.mode = '';
         found.activeAt = -1;

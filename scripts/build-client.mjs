@@ -15,6 +15,6 @@ await bundle({
     // Property names that live only inside client/ (per-article bookkeeping and the Watcher
     // interface in subscriptions.ts) are renamed too, for about 40 B of gzip. Never list a
     // name that crosses the wire (type, article, mode, reads, live, …) or the element's API.
-    mangleProps: /^(watchers|since|activeAt|retried|timer|counts|counted|update|read)$/,
+    mangleProps: /^(watchers|since|activeAt|retried|timer|counts|counted|update|read|active|elapsed)$/,
   },
 });

@@ -15,6 +15,8 @@ import { dashboardRoutes } from './routes/dashboard.js';
 import { exportRoutes } from './routes/export.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { statsRoutes } from './routes/stats.js';
+import { socketCheckRoutes } from './routes/socket-check.js';
+import type { UpgradePolicy } from './live/upgrade.js';
 
 /** What the routes need; created by server.ts. */
 export interface AppDeps {
@@ -29,10 +31,12 @@ export interface AppDeps {
   dwellSeconds: number;
   /** PUBLIC_URL, shown in the landing page's snippet. */
   publicUrl?: string | undefined;
+  /** Who may open a socket: GET /ws without an upgrade says so to a refused page. */
+  upgradePolicy: UpgradePolicy;
 }
 
 /** The HTTP routes. WebSocket upgrades never reach Hono: see live/upgrade.ts. */
-export function createApp({ store, hub, now, log, admin, feed, metrics, dwellSeconds, publicUrl }: AppDeps): Hono {
+export function createApp({ store, hub, now, log, admin, feed, metrics, dwellSeconds, publicUrl, upgradePolicy }: AppDeps): Hono {
   const app = new Hono();
   app.onError(errorHandler(log));
   app.notFound(notFound);
@@ -59,6 +63,7 @@ export function createApp({ store, hub, now, log, admin, feed, metrics, dwellSec
   app.route('/', dashboardRoutes({ admin, store, hub, feed, now }));
   app.route('/', metricsRoutes(metrics, admin));
   app.route('/', clientScriptRoutes());
+  app.route('/', socketCheckRoutes(upgradePolicy));
   app.route('/', landingRoutes({ dwellSeconds, publicUrl }));
   return app;
 }

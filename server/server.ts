@@ -10,8 +10,9 @@ import { acquireDataLock } from './data-lock.js';
 import { applyPendingRestore } from './pending-restore.js';
 import { createHub, wireFrame, type Hub, type HubPresenceOptions } from './live/hub.js';
 import { Connection, type ConnectionContext } from './live/connection.js';
-import { checkUpgrade, rejectUpgrade } from './live/upgrade.js';
+import { checkUpgrade, rejectUpgrade, type UpgradePolicy } from './live/upgrade.js';
 import { startHeartbeat } from './live/heartbeat.js';
+import { createRefusalLog } from './live/refusal-log.js';
 import { createReadRecorder } from './reads.js';
 import { listen } from './listen.js';
 import { NO_EVENTS, type ServerEvents } from './events.js';
@@ -107,7 +108,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   const connections = new Set<Connection>();
   const byWs = new WeakMap<WebSocket, Connection>();
-  const app = createApp({ store, hub, now, log, admin: features.admin, feed: features.feed, metrics: features.metrics, dwellSeconds: config.dwellSeconds, publicUrl: config.publicUrl });
+  // PUBLIC_URL, else what a blogger trying it locally opens: known once listening (PORT=0).
+  const upgradePolicy: UpgradePolicy = { allowedSites: config.allowedSites, allowedOrigins: config.allowedOrigins, ownOrigin: config.publicUrl };
+  const app = createApp({ store, hub, now, log, admin: features.admin, feed: features.feed, metrics: features.metrics, dwellSeconds: config.dwellSeconds, publicUrl: config.publicUrl, upgradePolicy });
+  const logRefusal = createRefusalLog({ log, now, allowedSites: config.allowedSites });
   const server = createAdaptorServer({ fetch: app.fetch, serverOptions: HTTP_SERVER_OPTIONS }) as Server;
   // Behind a proxy every connection comes from the proxy: the per-network cap would cap everyone.
   guardConnections(server, { maxPerNetwork: config.trustProxy === 'none' ? config.maxTcpConnectionsPerIp : undefined, softLimit: config.maxTcpConnections });
@@ -115,8 +119,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const wsOptions = { noServer: true, perMessageDeflate: false, maxPayload: config.maxFrameBytes, clientTracking: false, closeTimeout: CLOSE_GRACE_MS };
   const wss = new WebSocketServer(wsOptions);
   let closing = false;
-  // PUBLIC_URL, else what a blogger trying it locally opens: known once listening (PORT=0).
-  let ownOrigin = config.publicUrl;
 
   // Shared listeners: `this` is the socket, so no closure is kept per connection.
   function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
@@ -142,9 +144,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   server.on('upgrade', (req, socket, head) => {
     if (closing) return rejectUpgrade(socket, 503, 'shutting_down', 'the server is shutting down');
-    const decision = checkUpgrade(req, { allowedSites: config.allowedSites, allowedOrigins: config.allowedOrigins, ownOrigin });
+    const decision = checkUpgrade(req, upgradePolicy);
     if (!decision.ok) {
       events.readRefused(decision.code);
+      if (decision.code === 'origin_not_allowed') logRefusal(req.headers.origin!);
       return rejectUpgrade(socket, decision.status, decision.code, decision.message);
     }
     const reader = readerOf(req, decision.site, config);
@@ -183,7 +186,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw error;
   }
   const port = (server.address() as AddressInfo).port;
-  ownOrigin ??= `http://localhost:${port}`;
+  upgradePolicy.ownOrigin ??= `http://localhost:${port}`;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   let closed: Promise<void> | undefined;
 

@@ -19,6 +19,16 @@ const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f]|\p{Cs}|(?![\u200c\u200d])\p{Cf}/
 const encoder = new TextEncoder();
 
 /**
+ * The one definition of an article key, as the server accepts it: articleKeyOf(), refusing keys
+ * with control or invisible characters (the element sends such a key unchecked, and is refused).
+ */
+export function normalizeArticle(input: unknown, maxBytes = MAX_ARTICLE_BYTES): string {
+  const key = articleKeyOf(input, maxBytes);
+  if (FORBIDDEN.test(key)) throw new ArticleError('article must not contain control or invisible characters');
+  return key;
+}
+
+/**
  * The one definition of an article key, shared by client and server.
  * Turns a path such as `/posts/Hello/?utm=x#top` into `/posts/Hello`: query and hash
  * dropped, percent-escapes decoded, Unicode in NFC, `.` and `..` segments resolved, repeated
@@ -26,7 +36,7 @@ const encoder = new TextEncoder();
  * stable: normalizing it again gives the same key. Throws ArticleError on anything else,
  * including a key over `maxBytes` (never more than MAX_ARTICLE_BYTES).
  */
-export function normalizeArticle(input: unknown, maxBytes = MAX_ARTICLE_BYTES): string {
+export function articleKeyOf(input: unknown, maxBytes = MAX_ARTICLE_BYTES): string {
   const limit = Math.min(maxBytes, MAX_ARTICLE_BYTES);
   if (typeof input !== 'string') throw new ArticleError('article must be a string');
   if (input.length > MAX_RAW_LENGTH) {
@@ -41,9 +51,6 @@ export function normalizeArticle(input: unknown, maxBytes = MAX_ARTICLE_BYTES): 
     decoded = decodeURIComponent(path);
   } catch {
     throw new ArticleError(`article has an invalid percent-escape: ${preview(input)}`);
-  }
-  if (FORBIDDEN.test(decoded)) {
-    throw new ArticleError('article must not contain control or invisible characters');
   }
   // `/a/../b` is the page `/b` for every browser and server, so it must be its counter too;
   // empty segments go as well, which merges repeated and trailing slashes.

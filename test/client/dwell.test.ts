@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { ActiveClock, READ_MARGIN_MS, readDueIn } from '../../client/dwell.js';
+import { createActiveClock, READ_MARGIN_MS, readDueIn } from '../../client/dwell.js';
 
 function fakeNow(): { now: () => number; to: (ms: number) => void } {
   let time = 1_000;
   return { now: () => time, to: (ms) => void (time = ms) };
 }
 
-describe('ActiveClock', () => {
+describe('createActiveClock', () => {
   it('adds up only the time spent active, from timestamps', () => {
     const t = fakeNow();
-    const clock = new ActiveClock(t.now);
+    const clock = createActiveClock(t.now);
     expect(clock.elapsed()).toBe(0);
     clock.active = true;
     t.to(4_000);
@@ -24,7 +24,7 @@ describe('ActiveClock', () => {
 
   it('ignores a repeated state', () => {
     const t = fakeNow();
-    const clock = new ActiveClock(t.now);
+    const clock = createActiveClock(t.now);
     clock.active = true;
     t.to(2_000);
     clock.active = true;

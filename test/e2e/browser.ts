@@ -104,7 +104,9 @@ export async function waitForCount(page: Page, reads: number, selector = 'read-c
 export function shownText(page: Page, selector = 'read-counter'): Promise<string> {
   return page.$eval(selector, (el) => {
     const counter = el.shadowRoot!.querySelector<HTMLElement>('[part=counter]')!;
-    return counter.hidden ? '' : (counter.firstElementChild as HTMLElement).innerText.replace(/\s+/g, ' ').trim();
+    // Part by part: innerText drops the live part's leading space after the dot's margin.
+    const parts = [...counter.children].filter((part) => !(part as HTMLElement).hidden).map((part) => (part as HTMLElement).innerText);
+    return counter.hidden ? '' : parts.join(' ').replace(/\s+/g, ' ').trim();
   });
 }
 
@@ -115,4 +117,34 @@ export function setHidden(page: Page, hidden: boolean): Promise<void> {
     Object.defineProperty(document, 'hidden', { configurable: true, get: () => h });
     document.dispatchEvent(new Event('visibilitychange'));
   }, hidden);
+}
+
+/**
+ * The text a reader sees in the element matching `selector`, shadow roots and slots
+ * included (innerText stops at a shadow root): rendered text nodes and `::before` content
+ * (a margin before it read as a space), in order, whitespace collapsed. Nothing hidden, clipped to nothing or unrendered counts.
+ */
+export function visibleText(page: Page, selector: string): Promise<string> {
+  return page.$eval(selector, (root) => {
+    const parts: string[] = [];
+    // Text nodes are measured; elements only prune (a slot has display: contents and no box).
+    const shown = (el: Element): boolean => getComputedStyle(el).display !== 'none' && getComputedStyle(el).visibility === 'visible';
+    const walk = (node: Node): void => {
+      if (node.nodeType === Node.TEXT_NODE) {
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        const rect = range.getBoundingClientRect();
+        if (rect.width > 1 && rect.height > 1) parts.push(node.textContent ?? '');
+        return;
+      }
+      if (!(node instanceof Element) || !shown(node)) return;
+      const before = getComputedStyle(node, '::before');
+      // A margin reads as a space.
+      if (before.content !== 'none' && before.content !== 'normal') parts.push((parseFloat(before.marginLeft) > 0 ? ' ' : '') + (JSON.parse(before.content) as string));
+      if (node instanceof HTMLSlotElement) return node.assignedNodes({ flatten: true }).forEach(walk);
+      (node.shadowRoot ?? node).childNodes.forEach(walk);
+    };
+    walk(root);
+    return parts.join('').replace(/\s+/g, ' ').trim();
+  });
 }

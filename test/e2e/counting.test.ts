@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { publicReads, type TestServer } from '../helpers/server.js';
+import { TEST_EPOCH, publicReads, type TestServer } from '../helpers/server.js';
 import type { TestBlog } from './blog.js';
 import { startE2E, type E2E } from './fixture.js';
 import {
@@ -29,13 +29,17 @@ beforeAll(async () => {
 
 afterAll(() => e2e?.close());
 
-/** A reader: a fresh context with the fake clock and event recording, and one page. */
+/**
+ * A reader: a fresh context with event recording and one page, on a fake clock that stands
+ * still unless the test moves it, so a busy machine's real seconds never add dwell time.
+ */
 async function reader(init?: () => void): Promise<{ page: Page; sockets: SocketLog }> {
   const context = await newContext(browser);
   contexts.push(context);
   await recordEvents(context);
   if (init) await context.addInitScript(init);
-  await context.clock.install();
+  await context.clock.install({ time: TEST_EPOCH });
+  await context.clock.pauseAt(TEST_EPOCH + 1000);
   const page = await context.newPage();
   return { page, sockets: recordSockets(page) };
 }
@@ -56,7 +60,8 @@ async function dwell(page: Page, ms: number): Promise<void> {
 
 /** Lets frames in flight arrive before asserting that something did not happen. */
 async function settle(page: Page): Promise<void> {
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+  // A round trip through the page (its clock is paused: no animation frames).
+  await page.evaluate(() => document.readyState);
   await new Promise((resolve) => setTimeout(resolve, 150));
 }
 

@@ -61,23 +61,45 @@ function textAfterCounter(page: Page): Promise<number> {
   });
 }
 
+/** Space between the end of the element's text and the end of the element, in px. */
+function gapAfterText(page: Page): Promise<number> {
+  return page.$eval('read-counter', (el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el.shadowRoot!.querySelector('[part=counter]')!);
+    return el.getBoundingClientRect().right - range.getBoundingClientRect().right;
+  });
+}
+
 describe('layout', { timeout: 20_000 }, () => {
-  it('keeps the text around the counter still from fallback to first count and as digits change', async () => {
+  it('leaves no gap after a short count in running text, and keeps the text after it still as digits change', async () => {
     const { page, next } = await post(1280, [
-      [1, 1],
+      [5, 1],
       [8, 1],
+      [12, 1],
+      [47, 1],
     ]);
     await page.$eval('read-counter', (el) => {
       el.removeAttribute('show-live');
       el.after(document.createTextNode(' · and then some'));
     });
-    const before = await textAfterCounter(page);
+    const fallback = await textAfterCounter(page);
     next();
-    await waitForCount(page, 1);
-    expect(await textAfterCounter(page)).toBe(before);
+    await waitForCount(page, 5);
+    const first = await textAfterCounter(page);
+    // "– reads" and "5 reads" differ by a dash and a digit: no more than a fraction of a character.
+    expect(Math.abs(first - fallback)).toBeLessThan(3);
+    // No reserved width: the element ends where its text ends.
+    expect(await gapAfterText(page)).toBeLessThan(0.5);
     next();
     await waitForCount(page, 8);
-    expect(await textAfterCounter(page)).toBe(before);
+    expect(await textAfterCounter(page)).toBe(first);
+    next();
+    await waitForCount(page, 12);
+    const twoDigits = await textAfterCounter(page);
+    next();
+    await waitForCount(page, 47);
+    expect(await textAfterCounter(page)).toBe(twoDigits);
+    expect(await gapAfterText(page)).toBeLessThan(0.5);
     await page.context().close();
   });
 

@@ -131,7 +131,7 @@ export function tryUpgrade(
     ws.on('unexpected-response', (_req, res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, ...(JSON.parse(body) as { error: { code: string; message: string } }) }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, ...(body === '' ? {} : (JSON.parse(body) as { error: { code: string; message: string } })) }));
     });
     ws.on('open', () => {
       ws.close();
@@ -139,4 +139,9 @@ export function tryUpgrade(
     });
     ws.on('error', () => {});
   });
+}
+
+/** A WebSocket upgrade to `wsUrl` from `origin`: the HTTP status it got, 101 when it opened. */
+export async function upgradeStatus(wsUrl: string, origin: string): Promise<number> {
+  return (await tryUpgrade(wsUrl, { origin })).status;
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { articleKeyOf, describe, expect, it } from 'vitest';
 import { MAX_ARTICLE_BYTES, normalizeArticle } from '../../shared/article.js';
 
 describe('normalizeArticle', () => {
@@ -88,5 +88,11 @@ describe('normalizeArticle', () => {
   it('accepts a key of exactly the byte limit', () => {
     const key = '/' + 'a'.repeat(MAX_ARTICLE_BYTES - 1);
     expect(normalizeArticle(key)).toBe(key);
+  });
+
+  it('leaves the invisible-character check to the server: the element’s key is the same key, unchecked', () => {
+    expect(articleKeyOf('/posts/a\u202Eb/?x=1')).toBe('/posts/a\u202Eb');
+    expect(() => normalizeArticle('/posts/a\u202Eb/?x=1')).toThrow(/invisible/);
+    expect(articleKeyOf('/Cafe\u0301/../x/')).toBe(normalizeArticle('/Cafe\u0301/../x/'));
   });
 });
