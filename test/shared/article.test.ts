@@ -1,5 +1,5 @@
-import { articleKeyOf, describe, expect, it } from 'vitest';
-import { MAX_ARTICLE_BYTES, normalizeArticle } from '../../shared/article.js';
+import { describe, expect, it } from 'vitest';
+import { MAX_ARTICLE_BYTES, articleKeyOf, normalizeArticle } from '../../shared/article.js';
 
 describe('normalizeArticle', () => {
   it.each([
