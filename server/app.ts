@@ -11,6 +11,7 @@ import type { Admin } from './admin/admin.js';
 import type { LiveFeed } from './admin/live-feed.js';
 import type { Metrics } from './metrics.js';
 import { badgeRoutes } from './routes/badge.js';
+import { countsRoutes } from './routes/counts.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { exportRoutes } from './routes/export.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -51,6 +52,7 @@ export function createApp({ store, hub, now, log, admin, feed, metrics, dwellSec
     return c.json({ site, article, reads: store.reads(site, article), live: hub.live(site, article) });
   });
 
+  app.route('/', countsRoutes({ store, hub }));
   app.route('/', badgeRoutes(store));
   app.route('/', statsRoutes({ admin, store, hub, now }));
   app.route('/', exportRoutes({ admin, store, now }));
