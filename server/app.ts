@@ -12,6 +12,7 @@ import type { LiveFeed } from './admin/live-feed.js';
 import type { Metrics } from './metrics.js';
 import { badgeRoutes } from './routes/badge.js';
 import { countsRoutes } from './routes/counts.js';
+import { docsRoutes } from './routes/docs.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { exportRoutes } from './routes/export.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -59,6 +60,7 @@ export function createApp({ store, hub, now, log, admin, feed, metrics, dwellSec
   app.route('/', dashboardRoutes({ admin, store, hub, feed, now }));
   app.route('/', metricsRoutes(metrics, admin));
   app.route('/', clientScriptRoutes());
+  app.route('/', docsRoutes());
   app.route('/', landingRoutes({ dwellSeconds }));
   return app;
 }
