@@ -93,6 +93,7 @@ function page(origin: string, dwellSeconds: number): string {
 <ul>
 <li>Badge: <img class="badge" src="/badge.svg?site=${host}&amp;article=/" alt="reads of this page" height="20"> <code>${o}/badge.svg?site=${host}&amp;article=/</code></li>
 <li>JSON: <a href="/api/count?site=${host}&amp;article=/"><code>${o}/api/count?site=${host}&amp;article=/</code></a></li>
+<li>Many at once (up to 100): <code>${o}/api/counts?site=${host}&amp;article=/&amp;article=/posts/hello</code></li>
 </ul>
 
 <footer><a href="/docs">Docs</a> · server health at <a href="/healthz">/healthz</a> · <a href="/dashboard">dashboard</a> (admin token required)</footer>
