@@ -19,11 +19,11 @@ const sites = new Map<string, StaticSite>();
 
 // Every site is built once per run, all at once: the slowest (Astro) sets the time.
 beforeAll(async () => {
-  [server, browser] = await Promise.all([
-    startTestServer(),
-    launchBrowser(),
-    ...RECIPES.map((recipe) => recipe.build(join(out, recipe.name))),
-  ]);
+  const builds = await Promise.allSettled(RECIPES.map((recipe) => recipe.build(join(out, recipe.name))));
+  // Every build has ended (none left writing into `out` once afterAll removes it); then the first failure.
+  const failed = builds.find((b) => b.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
   for (const recipe of RECIPES) sites.set(recipe.name, await serveStatic(join(out, recipe.name), server.url));
 }, 120_000);
 
@@ -42,8 +42,7 @@ async function waitForCount(expect: ExpectStatic, page: Page, reads: number, sel
 /** The built post, as the generator wrote it. */
 const builtPost = (recipe: Recipe) => readFileSync(join(out, recipe.name, recipe.post.endsWith('/') ? `${recipe.post}index.html` : recipe.post), 'utf8');
 
-// Each recipe has its own origin, so its own counts: the sites are tried side by side.
-describe.concurrent.each(RECIPES)('the $name recipe', { timeout: 30_000 }, (recipe) => {
+describe.each(RECIPES)('the $name recipe', { timeout: 30_000 }, (recipe) => {
   it('keeps the tested site and the doc word for word the same', ({ expect }) => {
     const doc = readFileSync(join(ROOT, 'docs/recipes', recipe.doc), 'utf8');
     for (const file of recipe.snippetFiles) {
