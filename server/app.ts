@@ -11,6 +11,8 @@ import type { Admin } from './admin/admin.js';
 import type { LiveFeed } from './admin/live-feed.js';
 import type { Metrics } from './metrics.js';
 import { badgeRoutes } from './routes/badge.js';
+import { countsRoutes } from './routes/counts.js';
+import { docsRoutes } from './routes/docs.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { exportRoutes } from './routes/export.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -57,6 +59,7 @@ export function createApp({ store, hub, now, log, admin, feed, metrics, dwellSec
     return c.json({ site, article, reads: store.reads(site, article), live: hub.live(site, article) });
   });
 
+  app.route('/', countsRoutes({ store, hub }));
   app.route('/', badgeRoutes(store));
   app.route('/', statsRoutes({ admin, store, hub, now }));
   app.route('/', exportRoutes({ admin, store, now }));
@@ -64,6 +67,7 @@ export function createApp({ store, hub, now, log, admin, feed, metrics, dwellSec
   app.route('/', metricsRoutes(metrics, admin));
   app.route('/', clientScriptRoutes());
   app.route('/', socketCheckRoutes(upgradePolicy));
+  app.route('/', docsRoutes());
   app.route('/', landingRoutes({ dwellSeconds, publicUrl }));
   return app;
 }

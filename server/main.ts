@@ -1,6 +1,7 @@
 import { ConfigError, configWarnings, loadConfig } from './config.js';
 import { StoreError, isUnawaitedCommitFailure } from './store.js';
 import { startServer } from './server.js';
+import { hostError } from './host-error.js';
 
 // A clean stop commits pending reads and closes LMDB well within Fly's kill_timeout.
 const SHUTDOWN_TIMEOUT_MS = 5_000;
@@ -23,6 +24,11 @@ async function main(): Promise<void> {
   try {
     server = await startServer({ config, log });
   } catch (error) {
+    const badHost = hostError(error, config.host);
+    if (badHost !== undefined) {
+      console.error(`readcounter: ${badHost.message}`);
+      process.exit(2);
+    }
     if (!(error instanceof StoreError) && (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     console.error(`readcounter: ${(error as Error).message}`);
     process.exit(1);

@@ -1,6 +1,7 @@
 import { addToBar } from './chart.js';
 import { watchSite, type AdminFrame } from './socket.js';
-import { articleRow, bumpStat, localizeTimes, prependFeed, setCell, setStat, setStatus } from './render.js';
+import { articleRow, bumpStat, prependFeed, setCell, setSiteReads, setStat, setStatus } from './render.js';
+import { rememberSite } from './remember-site.js';
 
 // The dashboard's live layer. The page is complete without it; this only keeps it current.
 const { site, article, days, today } = document.body.dataset;
@@ -9,7 +10,6 @@ document.documentElement.classList.add('js');
 for (const select of document.querySelectorAll<HTMLSelectElement>('select[data-autosubmit]')) {
   select.addEventListener('change', () => select.form?.requestSubmit());
 }
-localizeTimes();
 
 function articleHref(name: string): string {
   const query = new URLSearchParams({ site: site!, days: days ?? '30', article: name });
@@ -23,6 +23,7 @@ function onFrame(frame: AdminFrame): void {
   }
   if (frame.type === 'site') {
     const reading = new Map(frame.reading.map((r) => [r.article, r.live]));
+    setSiteReads(frame.site, frame.reads);
     if (article === undefined) {
       setStat('total', frame.reads);
       setStat('today', frame.today);
@@ -50,4 +51,4 @@ function onFrame(frame: AdminFrame): void {
   }
 }
 
-if (site !== undefined) watchSite(site, onFrame, setStatus);
+if (site !== undefined && !rememberSite(site, days)) watchSite(site, onFrame, setStatus);

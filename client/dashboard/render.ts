@@ -38,7 +38,8 @@ export function prependFeed(article: string, reads: number, at: string, href: st
   const item = document.createElement('li');
   const time = document.createElement('time');
   time.dateTime = at;
-  time.textContent = localTime(at);
+  // UTC, like the server-rendered items and the chart's days: one clock and one number format on the page.
+  time.textContent = at.slice(11, 19);
   const link = document.createElement('a');
   link.href = href;
   link.textContent = article;
@@ -52,9 +53,10 @@ export function prependFeed(article: string, reads: number, at: string, href: st
   document.querySelector<HTMLElement>('[data-feed-empty]')?.setAttribute('hidden', '');
 }
 
-/** Shows the reader's own clock in the feed instead of the server-rendered UTC times. */
-export function localizeTimes(): void {
-  for (const time of document.querySelectorAll<HTMLTimeElement>('[data-feed] time')) time.textContent = localTime(time.dateTime);
+/** Keeps the site switcher's "site (reads)" current: it was rendered with the page. */
+export function setSiteReads(site: string, reads: number): void {
+  const option = [...document.querySelectorAll<HTMLOptionElement>('select#site option')].find((o) => o.value === site);
+  if (option !== undefined) option.textContent = `${site} (${reads.toLocaleString('en-US')})`;
 }
 
 /** The connection badge beside the feed. */
@@ -66,9 +68,6 @@ export function setStatus(online: boolean): void {
   status.replaceChildren(dot, online ? 'live' : 'reconnecting…');
 }
 
-function localTime(iso: string): string {
-  return new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-}
 
 function flash(element: Element, name: string): void {
   element.classList.remove(name);

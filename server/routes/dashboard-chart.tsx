@@ -14,7 +14,6 @@ export function shortDay(day: string): string {
 export function DailyChart({ daily, today }: { daily: DayReads[]; today: string }) {
   const top = niceMax(Math.max(0, ...daily.map((d) => d.reads)));
   const width = daily.length * 10;
-  const middle = Math.max(1, Math.ceil(daily.length / 2) - 1);
   return (
     <div class="chart" data-chart={String(top)}>
       <div class="yaxis" aria-hidden="true">
@@ -36,12 +35,26 @@ export function DailyChart({ daily, today }: { daily: DayReads[]; today: string 
         </svg>
       </div>
       <div class="xaxis" aria-hidden="true">
-        <span>{shortDay(daily[0]!.day)}</span>
-        <span>{shortDay(daily[middle]!.day)}</span>
-        <span>{daily.at(-1)!.day === today ? 'Today' : shortDay(daily.at(-1)!.day)}</span>
+        {axisTicks(daily.length).map(({ index, minor }) => (
+          <span class={minor ? 'minor' : undefined} style={index === daily.length - 1 ? 'right:0' : `left:${(((index + 0.5) / daily.length) * 100).toFixed(2)}%`}>
+            {daily[index]!.day === today ? 'Today' : shortDay(daily[index]!.day)}
+          </span>
+        ))}
       </div>
     </div>
   );
+}
+
+/**
+ * Which days get a label under the chart: counted back from the last day (today), every day of
+ * a week, every 3rd of a month, every 10th of a quarter. Every other one is `minor`, hidden on
+ * narrow screens so labels never overlap at phone width.
+ */
+export function axisTicks(days: number): Array<{ index: number; minor: boolean }> {
+  const step = days <= 7 ? 1 : days <= 30 ? 3 : 10;
+  const ticks: Array<{ index: number; minor: boolean }> = [];
+  for (let index = days - 1, k = 0; index >= 0; index -= step, k++) ticks.unshift({ index, minor: k % 2 === 1 });
+  return ticks;
 }
 
 /** The chart's numbers as a table, folded away: the same data without pointing at bars. */

@@ -1,8 +1,6 @@
 import type { Child } from 'hono/jsx';
 import { DASHBOARD_CSS } from './dashboard-style.js';
-
-// The brand dot, inline: no extra request, and the tab is recognisable among many.
-const FAVICON = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="8" cy="8" r="6" fill="#4f46e5"/></svg>')}`;
+import { FAVICON } from './favicon.js';
 
 /** Props of Page(). */
 export interface PageProps {

@@ -50,7 +50,9 @@ h2{font-size:15px;margin:0;font-weight:700}
 .plot rect.today{fill:var(--accent)}
 .plot rect.zero{fill:var(--line)}
 .plot rect:hover{fill:var(--accent)}
-.xaxis{grid-column:2;display:flex;justify-content:space-between;font-size:12px;color:var(--muted);padding-top:6px}
+.xaxis{grid-column:2;position:relative;height:24px;font-size:12px;color:var(--muted)}
+.xaxis span{position:absolute;top:6px;transform:translateX(-50%);white-space:nowrap}
+.xaxis span[style^=right]{transform:none}
 details{margin-top:10px;font-size:13px}
 details summary{cursor:pointer;color:var(--muted)}
 details table{margin-top:8px}
@@ -81,5 +83,5 @@ pre{background:var(--bg);border:1px solid var(--line);border-radius:10px;padding
 .login{max-width:380px;margin:12vh auto 0}
 .login form{display:grid;gap:10px;margin-top:14px}
 .error{color:#d92d20;font-size:14px}
-@media (max-width:820px){.switch{order:3;width:100%}.switch select{flex:1;min-width:0}.cards{grid-template-columns:repeat(2,1fr)}.grid{grid-template-columns:1fr}.stat .value{font-size:25px}.wrap{padding:14px 14px 40px}.head h1{font-size:21px}.chart{grid-template-rows:150px auto}}
+@media (max-width:820px){.xaxis .minor{display:none}.switch{order:3;width:100%}.switch select{flex:1;min-width:0}.cards{grid-template-columns:repeat(2,1fr)}.grid{grid-template-columns:1fr}.stat .value{font-size:25px}.wrap{padding:14px 14px 40px}.head h1{font-size:21px}.chart{grid-template-rows:150px auto}}
 `;

@@ -177,7 +177,7 @@ function LiveFeed({ model }: { model: DashboardModel }) {
   return (
     <section class="card">
       <div class="card-head">
-        <h2>Live</h2>
+        <h2>Live <span class="muted small">UTC</span></h2>
         <span class="status" data-status><span class="dot" />reload to refresh</span>
       </div>
       <p class="empty" data-feed-empty hidden={items.length > 0}>

@@ -1,4 +1,6 @@
 import { Hono } from 'hono';
+import { escapeHtml } from '../http/escape-html.js';
+import { FAVICON } from './favicon.js';
 
 /** Options for landingRoutes(). */
 export interface LandingOptions {
@@ -43,6 +45,7 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 p code,li code{background:var(--code);padding:.1em .3em;border-radius:4px;font-size:.9em;overflow-wrap:anywhere}
 ul{padding-left:1.25rem}
 li{margin:.3rem 0}
+.badge{vertical-align:middle;margin-right:.4rem}
 footer{margin-top:3rem;color:var(--muted);font-size:.9rem}
 `;
 
@@ -56,6 +59,7 @@ function page(origin: string, dwellSeconds: number): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>readcounter — live read counts for your blog</title>
 <meta name="description" content="A self-hosted, privacy-friendly live read counter for blogs.">
+<link rel="icon" href="${FAVICON}">
 <style>${STYLE}</style>
 <script type="module" src="/counter.js"></script>
 </head>
@@ -73,10 +77,11 @@ function page(origin: string, dwellSeconds: number): string {
 <p>Put the script once in your layout, and the element where the count should show, in the post template:</p>
 <pre><code>&lt;script type="module" src="${o}/counter.js"&gt;&lt;/script&gt;
 
-&lt;read-counter&gt;&lt;/read-counter&gt;</code></pre>
+&lt;read-counter&gt;…&lt;/read-counter&gt;</code></pre>
+<p>What you put inside the element shows until the count arrives, and stays if the server cannot be reached.</p>
 <p>On an index page, show a post's count without counting the visitor:</p>
-<pre><code>&lt;read-counter article="/posts/hello" readonly&gt;&lt;/read-counter&gt;</code></pre>
-<p>Works with any static site generator: Hugo, Jekyll, Eleventy, Astro, Ghost… Attributes, events and styling hooks are described in <code>docs/element.md</code>.</p>
+<pre><code>&lt;read-counter article="/posts/hello" readonly&gt;…&lt;/read-counter&gt;</code></pre>
+<p>Works with any static site generator. Copy-paste recipes: <a href="/docs/recipes/hugo.md">Hugo</a>, <a href="/docs/recipes/jekyll.md">Jekyll</a>, <a href="/docs/recipes/eleventy.md">Eleventy</a>, <a href="/docs/recipes/astro.md">Astro</a>, <a href="/docs/recipes/ghost.md">Ghost</a>, <a href="/docs/recipes/wordpress.md">WordPress</a>. Attributes, events and styling hooks: <a href="/docs/element.md">the element</a>; many counts at once: <a href="/docs/index-pages.md">index pages</a>; <a href="/docs">all docs</a>.</p>
 
 <h2>How it counts</h2>
 <ul>
@@ -88,19 +93,14 @@ function page(origin: string, dwellSeconds: number): string {
 
 <h2>Without JavaScript</h2>
 <ul>
-<li>Badge: <code>${o}/badge.svg?site=${host}&amp;article=/</code></li>
+<li>Badge: <img class="badge" src="/badge.svg?site=${host}&amp;article=/" alt="reads of this page" height="20"> <code>${o}/badge.svg?site=${host}&amp;article=/</code></li>
 <li>JSON: <a href="/api/count?site=${host}&amp;article=/"><code>${o}/api/count?site=${host}&amp;article=/</code></a></li>
+<li>Many at once (up to 100): <code>${o}/api/counts?site=${host}&amp;article=/&amp;article=/posts/hello</code></li>
 </ul>
 
-<footer>Server health at <a href="/healthz">/healthz</a> · metrics at <a href="/metrics">/metrics</a> · <a href="/dashboard">dashboard</a> (admin token required)</footer>
+<footer><a href="/docs">Docs</a> · server health at <a href="/healthz">/healthz</a> · <a href="/dashboard">dashboard</a> (admin token required)</footer>
 </main>
 </body>
 </html>
 `;
-}
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
 }

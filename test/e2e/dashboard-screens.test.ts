@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newContext } from './browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import type { TestSocket } from '../helpers/ws.js';
@@ -10,6 +10,16 @@ import { sampleBlog, seed } from '../stats/seed.js';
 
 // Screenshots land here for a person to look at; the assertions are about layout.
 const SHOTS = process.env.SHOTS_DIR ?? '/tmp/shots';
+
+/** The chart's visible day labels, left to right, with their horizontal extent in pixels. */
+function axisLabels(page: Page): Promise<Array<{ text: string; left: number; right: number }>> {
+  return page.$$eval('.xaxis span', (spans) =>
+    spans
+      .map((span) => ({ text: span.textContent!, rect: span.getBoundingClientRect() }))
+      .filter(({ rect }) => rect.width > 0)
+      .map(({ text, rect }) => ({ text, left: rect.left, right: rect.right })),
+  );
+}
 
 describe('dashboard screenshots', () => {
   let server: TestServer;
@@ -40,6 +50,10 @@ describe('dashboard screenshots', () => {
     await page.goto(`${server.url}/dashboard?site=blog.example.com&days=30`);
     await expect.poll(() => page.textContent('[data-status]')).toBe('live');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+    const labels = await axisLabels(page);
+    expect(labels.length).toBeGreaterThanOrEqual(width < 820 ? 5 : 10);
+    expect(labels.at(-1)!.text).toBe('Today');
+    for (let i = 1; i < labels.length; i++) expect(labels[i]!.left, `${labels[i - 1]!.text} | ${labels[i]!.text}`).toBeGreaterThanOrEqual(labels[i - 1]!.right + 4);
     await page.screenshot({ path: `${SHOTS}/dashboard-${name}.png`, fullPage: true });
     await page.click('tr[data-article="/posts/lmdb-in-practice"] a');
     await page.waitForURL(/article=/);

@@ -147,4 +147,32 @@ describe('the dashboard in Chromium', () => {
     expect(loads).toBe(0);
     await Promise.all([reader.close(), context.close()]);
   });
+  it('keeps the site switcher\'s count current, and shows feed times in UTC and numbers en-US whatever the browser\'s locale', async () => {
+    const { context, page } = await loginInBrowser(browser, server.url, { locale: 'de-DE', timezoneId: 'America/New_York' });
+    await page.goto(`${server.url}/dashboard?site=${SITE}&days=7`);
+    await expect.poll(() => page.textContent('[data-status]')).toBe('live');
+    const option = () => page.textContent(`select#site option[value="${SITE}"]`);
+    const totalOf = () => [...server.store.totals(SITE)].reduce((sum, t) => sum + t.reads, 0);
+    expect(await option()).toBe(`${SITE} (${totalOf()})`);
+
+    const reader = await countRead(server, '/posts/hello');
+    await expect.poll(option, { timeout: 1000 }).toBe(`${SITE} (${totalOf()})`);
+    const item = page.locator('[data-feed] li').first();
+    await expect.poll(() => item.textContent(), { timeout: 1000 }).toMatch(/\/posts\/hello#\d+/);
+    const [shown, iso] = [await item.locator('time').textContent(), await item.locator('time').getAttribute('datetime')];
+    expect(shown).toBe(iso!.slice(11, 19));
+    await Promise.all([reader.close(), context.close()]);
+  });
+
+  it('opens on the site chosen last, not the one with the most reads', async () => {
+    const { context, page } = await loginInBrowser(browser, server.url);
+    expect(await page.textContent('h1')).toBe(SITE);
+    await page.selectOption('select#site', 'notes.example.org');
+    await page.waitForURL(/site=notes\.example\.org/);
+    await page.goto(`${server.url}/dashboard`);
+    await page.waitForURL(/\/dashboard\?site=notes\.example\.org&days=30$/, { timeout: 5000 });
+    expect(await page.textContent('h1')).toBe('notes.example.org');
+    expect(await context.cookies()).toHaveLength(1);
+    await context.close();
+  });
 });

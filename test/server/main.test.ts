@@ -51,6 +51,16 @@ describe('server process (dist/server/main.js)', () => {
     expect(result.output).toMatch(message);
   });
 
+  it.each([
+    ['localhst', /HOST must be an address of this machine .*got "localhst", which does not resolve/],
+    ['192.0.2.1', /HOST must be an address of this machine .*got "192\.0\.2\.1", which is not an address of this machine/],
+  ])('exits 2 with the setting, value and what is expected for HOST=%s, not a stack trace', async (host, message) => {
+    const result = await runServerProcess({ DATA_DIR: dataDir, PORT: '0', HOST: host });
+    expect(result.code).toBe(2);
+    expect(result.output).toMatch(message);
+    expect(result.output).not.toMatch(/\n\s+at /);
+  });
+
   it('exits 1 naming DATA_DIR when it is not a folder', async () => {
     const file = join(dataDir, 'file');
     writeFileSync(file, '');

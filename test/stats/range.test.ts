@@ -42,6 +42,13 @@ describe('stats ranges', () => {
       expect(niceMax(max)).toBeGreaterThanOrEqual(max);
       expect(niceMax(max)).toBeLessThanOrEqual(Math.max(4, 2 * max));
     }
-    expect([niceMax(11), niceMax(21), niceMax(26), niceMax(51)]).toEqual([20, 25, 50, 100]);
+    expect([niceMax(5), niceMax(11), niceMax(21), niceMax(26), niceMax(51)]).toEqual([6, 20, 30, 30, 60]);
+  });
+
+  it('gives the reads axis whole-number gridlines only: no "12.5" or "2.5" in the middle', () => {
+    for (let max = 0; max <= 20_000; max++) {
+      const top = niceMax(max);
+      expect(Number.isInteger(top / 2), `niceMax(${max}) = ${top}`).toBe(true);
+    }
   });
 });
