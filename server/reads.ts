@@ -1,5 +1,4 @@
 import { ErrorCode } from '../shared/protocol.js';
-import type { Hub } from './live/hub.js';
 import { BUDGET_SPENT, type DailyBudget, type Store } from './store.js';
 import type { ServerEvents } from './events.js';
 import type { IpLimits } from './trust/ip-limits.js';
@@ -30,10 +29,17 @@ export interface ReadRecorder {
   drain(): Promise<void>;
 }
 
+/** Where a committed count goes next: the fan-out port, as the counting core sees it. */
+export type PublishCount = (site: string, article: string, reads: number) => void;
+
 /** Options for createReadRecorder(). */
 export interface ReadRecorderOptions {
   store: Store;
-  hub: Hub;
+  /**
+   * The fan-out port: hands a committed total on to every page showing the article (the
+   * in-process hub today). Called only after the write committed.
+   */
+  publish: PublishCount;
   now: () => number;
   events: ServerEvents;
   limits: IpLimits;
@@ -48,7 +54,7 @@ export interface ReadRecorderOptions {
  * so no page is ever shown a count that a crash could take back.
  */
 export function createReadRecorder(options: ReadRecorderOptions): ReadRecorder {
-  const { store, hub, now, events, limits, seenKey, maxReadsPerNetworkPerArticlePerDay: dailyMax = Infinity } = options;
+  const { store, publish, now, events, limits, seenKey, maxReadsPerNetworkPerArticlePerDay: dailyMax = Infinity } = options;
   const pending = new Set<Promise<unknown>>();
   let stopped = false;
 
@@ -87,7 +93,7 @@ export function createReadRecorder(options: ReadRecorderOptions): ReadRecorder {
       if (reads === BUDGET_SPENT) {
         throw new ReadRefused(ErrorCode.tooManyReadsToday, `${dailyMax} readers from this network were already counted for this article today; the read was not counted`);
       }
-      hub.publish(site, article, reads);
+      publish(site, article, reads);
       events.readCounted(site, article, reads, at);
       return reads;
     },

@@ -64,7 +64,9 @@ describe('GET /metrics', () => {
     expect(sampleValue(after, 'readcounter_subscriptions')).toBe(2);
     expect(sampleValue(after, 'readcounter_reading_now')).toBe(1);
     expect(delta('readcounter_broadcasts_total')).toBeGreaterThanOrEqual(1);
-    expect(delta('readcounter_frames_sent_total')).toBeGreaterThanOrEqual(2);
+    // The watcher's frame of the read (the reader's own is its `counted` reply); the reader's
+    // arrival alone waits for the presence cadence, so it may or may not have added a round.
+    expect(delta('readcounter_frames_sent_total')).toBeGreaterThanOrEqual(1);
     expect(delta('readcounter_lmdb_commit_seconds_count')).toBe(1);
     expect(delta('readcounter_broadcast_latency_seconds_count')).toBeGreaterThanOrEqual(1);
     expect(sampleValue(after, 'readcounter_lmdb_commit_seconds_bucket', { le: '+Inf' })).toBe(sampleValue(after, 'readcounter_lmdb_commit_seconds_count'));

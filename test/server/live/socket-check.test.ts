@@ -26,7 +26,7 @@ describe('a page refused for its origin', () => {
   });
 
   it('is told an allowed origin, its own origin, or a same-origin fetch may connect (426)', async () => {
-    for (const headers of [{ origin: BLOG }, { origin: 'https://www.blog.example.com' }, { origin: server.url }, {}] as Record<string, string>[]) {
+    for (const headers of [{ origin: BLOG }, { origin: 'https://www.blog.example.com' }, { origin: `http://localhost:${server.port}` }, {}] as Record<string, string>[]) {
       const response = await fetch(`${server.url}/ws`, { headers });
       expect(response.status).toBe(426);
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe('upgrade_required');
