@@ -35,6 +35,9 @@ export interface ConnectionCounts {
   readonly refused: number;
 }
 
+/** Where a counted socket keeps its network, for the shared close listener. */
+const NETWORK = Symbol('readcounter.network');
+
 const REFUSAL = 'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 10\r\nContent-Length: 0\r\n\r\n';
 
 /**
@@ -55,7 +58,17 @@ export function guardConnections(server: Server, { maxPerNetwork, softLimit }: C
   // when an attacker holds many networks (an IPv6 /48 holds 65,536 /64s).
   server.maxConnections = softLimit + Math.ceil(softLimit / 10);
 
-  server.on('connection', (socket: Socket) => {
+  // One listener shared by every socket (its network rides on the socket), so an idle
+  // connection costs no closure of its own.
+  function release(this: Socket & { [NETWORK]?: string }): void {
+    const network = this[NETWORK] as string;
+    open--;
+    const left = (held.get(network) ?? 1) - 1;
+    if (left > 0) held.set(network, left);
+    else held.delete(network);
+  }
+
+  server.on('connection', (socket: Socket & { [NETWORK]?: string }) => {
     const network = networkOf(socket.remoteAddress);
     const mine = held.get(network) ?? 0;
     if ((maxPerNetwork !== undefined && mine >= maxPerNetwork) || (open >= softLimit && mine >= RESERVE_PER_NETWORK)) {
@@ -66,12 +79,8 @@ export function guardConnections(server: Server, { maxPerNetwork, softLimit }: C
     }
     open++;
     held.set(network, mine + 1);
-    socket.once('close', () => {
-      open--;
-      const left = (held.get(network) ?? 1) - 1;
-      if (left > 0) held.set(network, left);
-      else held.delete(network);
-    });
+    socket[NETWORK] = network;
+    socket.once('close', release);
   });
 
   return {
