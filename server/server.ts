@@ -101,8 +101,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const app = createApp({ store, hub, now, log, admin: features.admin, feed: features.feed, metrics: features.metrics, dwellSeconds: config.dwellSeconds, publicUrl: config.publicUrl, upgradePolicy });
   const server = createAdaptorServer({ fetch: app.fetch, serverOptions: HTTP_SERVER_OPTIONS }) as Server;
   // Behind a proxy every connection comes from the proxy: the per-network cap would cap everyone.
-  guardConnections(server, { maxPerNetwork: config.trustProxy === 'none' ? config.maxTcpConnectionsPerIp : undefined, softLimit: config.maxTcpConnections });
-  const sockets = createSockets({ config, context, limits, events, policy: upgradePolicy, isAdmin: features.admin.upgradeIsAdmin, log, now, pingIntervalMs });
+  const tcp = guardConnections(server, { maxPerNetwork: config.trustProxy === 'none' ? config.maxTcpConnectionsPerIp : undefined, softLimit: config.maxTcpConnections });
+  const sockets = createSockets({ config, context, limits, events, policy: upgradePolicy, tcp, isAdmin: features.admin.upgradeIsAdmin, log, now, pingIntervalMs });
   server.on('upgrade', sockets.upgrade);
 
   try {

@@ -71,6 +71,11 @@ export class Connection implements Peer {
     this.sendWire(ctx.hello.wire);
   }
 
+  /** The upgraded TCP socket under `ws`. */
+  get socket(): Duplex {
+    return this.#socket;
+  }
+
   get bufferedAmount(): number {
     return this.ws.bufferedAmount;
   }

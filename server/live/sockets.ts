@@ -10,6 +10,7 @@ import { Connection, type ConnectionContext } from './connection.js';
 import { checkUpgrade, rejectUpgrade, type UpgradePolicy } from './upgrade.js';
 import { startHeartbeat } from './heartbeat.js';
 import { createRefusalLog } from './refusal-log.js';
+import type { ConnectionCounts } from '../trust/connection-limits.js';
 
 /**
  * How long a closed socket waits for the page's answering close frame before it is cut. A
@@ -26,6 +27,8 @@ export interface SocketsOptions {
   events: ServerEvents;
   /** Who may connect; `ownOrigin` may be filled in once the server listens. */
   policy: UpgradePolicy;
+  /** The TCP connection guard, told when an upgraded socket closes (it stops listening itself). */
+  tcp: Pick<ConnectionCounts, 'adopt' | 'closed'>;
   /** Whether an upgrade carried a live admin session (the dashboard's socket). */
   isAdmin(req: IncomingMessage): boolean;
   log: (message: string) => void;
@@ -77,6 +80,7 @@ export function createSockets(options: SocketsOptions): Sockets {
     if (connection === undefined) return;
     connections.delete(connection);
     limits.disconnect(connection.reader.limitKey);
+    options.tcp.closed(connection.socket);
     connection.closed();
   }
   function onError(this: WebSocket): void {
@@ -84,6 +88,7 @@ export function createSockets(options: SocketsOptions): Sockets {
   }
 
   function open(ws: WebSocket, socket: Duplex, req: IncomingMessage, site: string, reader: Connection['reader']): void {
+    options.tcp.adopt(socket);
     const connection = new Connection(ws, site, reader, context, socket);
     connection.admin = options.isAdmin(req);
     connections.add(connection);

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { networkOf } from './client-ip.js';
 
 /**
@@ -28,8 +29,15 @@ export interface ConnectionLimitOptions {
   softLimit: number;
 }
 
-/** Counts the guard keeps, for tests and metrics. */
+/** The guard: counts for tests and metrics, and the hand-over of upgraded sockets. */
 export interface ConnectionCounts {
+  /**
+   * The caller will report this socket's close itself (closed()): an upgraded WebSocket already
+   * has a close listener of its own, and a second one costs the socket a listener array.
+   */
+  adopt(socket: Duplex): void;
+  /** An adopted socket closed. */
+  closed(socket: Duplex): void;
   readonly open: number;
   readonly networks: number;
   readonly refused: number;
@@ -80,10 +88,17 @@ export function guardConnections(server: Server, { maxPerNetwork, softLimit }: C
     open++;
     held.set(network, mine + 1);
     socket[NETWORK] = network;
-    socket.once('close', release);
+    // `on`, not `once`: a socket closes once, and once() would add a wrapper object per socket.
+    socket.on('close', release);
   });
 
   return {
+    adopt(socket) {
+      socket.off('close', release);
+    },
+    closed(socket) {
+      release.call(socket as Socket);
+    },
     get open() { return open; },
     get networks() { return held.size; },
     get refused() { return refused; },
