@@ -148,3 +148,32 @@ export function visibleText(page: Page, selector: string): Promise<string> {
     return parts.join('').replace(/\s+/g, ' ').trim();
   });
 }
+
+let markers = 0;
+
+/**
+ * Adds a hidden readonly counter for a fresh article, whose `subscribe` leaves on the page's
+ * socket after every frame the page sent before: once that frame has arrived, anything the page
+ * did earlier has arrived too. Tests wait for it instead of sleeping to show nothing happened.
+ * Resolves with the marker's article.
+ */
+export async function addMarker(page: Page): Promise<string> {
+  const article = `/__marker/${++markers}`;
+  await page.evaluate((a) => {
+    const marker = document.createElement('read-counter');
+    marker.setAttribute('article', a);
+    marker.setAttribute('readonly', '');
+    marker.hidden = true;
+    document.body.append(marker);
+  }, article);
+  return article;
+}
+
+/**
+ * Resolves once every frame the page sent on its real socket so far is in `sockets`: the
+ * marker's count comes back after the server read them all, and the log keeps the order.
+ */
+export async function settle(page: Page, sockets: SocketLog): Promise<void> {
+  const marker = await addMarker(page);
+  await expect.poll(() => sockets.received.some((m) => m.type === 'count' && m.article === marker), { timeout: 5000, interval: 20 }).toBe(true);
+}

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientMessage, ServerMessage } from '../../shared/protocol.js';
 import type { TestBlog } from './blog.js';
 import { startE2E, type E2E } from './fixture.js';
-import { countOf, eventsOf, newContext, recordEvents, setHidden, shownText, waitForCount } from './browser.js';
+import { addMarker, countOf, eventsOf, newContext, recordEvents, setHidden, shownText, waitForCount } from './browser.js';
 
 // The element against a scripted server: the real one serves /counter.js, and the socket
 // is answered by the test, to reach cases a healthy server never produces.
@@ -38,6 +38,20 @@ async function openWithFakeServer(
 ): Promise<{ page: Page; fake: FakeServer }> {
   context = await newContext(browser);
   await recordEvents(context);
+  await context.addInitScript(() => {
+    const counted = window as unknown as { __socketsOpened: number };
+    counted.__socketsOpened = 0;
+    const wrap = (native: typeof WebSocket): typeof WebSocket =>
+      new Proxy(native, {
+        construct(target, args: [string]) {
+          counted.__socketsOpened++;
+          return Reflect.construct(target, args) as WebSocket;
+        },
+      });
+    // Playwright's routeWebSocket puts its own WebSocket in place later: wrap that one too.
+    let current = wrap(window.WebSocket);
+    Object.defineProperty(window, 'WebSocket', { configurable: true, get: () => current, set: (next: typeof WebSocket) => void (current = wrap(next)) });
+  });
   await context.clock.install();
   const page = await context.newPage();
   const fake: FakeServer = {
@@ -63,6 +77,20 @@ async function until(check: () => boolean): Promise<void> {
 }
 
 const reads = (fake: FakeServer) => fake.frames.filter((m) => m.type === 'read').length;
+
+/**
+ * Resolves once every frame the page sent on its open socket so far has reached the fake
+ * server (a marker's `subscribe` leaves after them on the same socket); returns the frames
+ * without the marker's.
+ */
+async function settled(page: Page, fake: FakeServer): Promise<ClientMessage[]> {
+  const marker = await addMarker(page);
+  await until(() => fake.frames.some((m) => m.type === 'subscribe' && m.article === marker));
+  return fake.frames.filter((m) => !('article' in m) || m.article !== marker);
+}
+
+/** WebSockets the page has constructed: counted in the page itself, so no network race. */
+const socketsOpened = (page: Page) => page.evaluate(() => (window as unknown as { __socketsOpened: number }).__socketsOpened);
 
 describe('<read-counter>', { timeout: 20_000 }, () => {
   it('shows its fallback and a null count until the first count, then never a lower count', async () => {
@@ -112,8 +140,7 @@ describe('<read-counter>', { timeout: 20_000 }, () => {
     await page.clock.runFor(1_000);
     await until(() => reads(fake) === 2);
     await page.clock.runFor(60_000);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(reads(fake)).toBe(2);
+    expect((await settled(page, fake)).filter((m) => m.type === 'read')).toHaveLength(2);
   });
 
   it('fires read-counter-counted when the server confirms the read', async () => {
@@ -249,8 +276,7 @@ describe('reconnecting', { timeout: 20_000 }, () => {
     await page.clock.runFor(1_000);
     await until(() => fake.sockets.length === 2 && fake.frames.length === 3);
     await page.clock.runFor(60_000);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(fake.frames.map((m) => m.type)).toEqual(['subscribe', 'read', 'subscribe']);
+    expect((await settled(page, fake)).map((m) => m.type)).toEqual(['subscribe', 'read', 'subscribe']);
   });
 
   it('makes no attempt while hidden, and reconnects at once when visible again', async () => {
@@ -259,7 +285,8 @@ describe('reconnecting', { timeout: 20_000 }, () => {
     await setHidden(page, true);
     await fake.sockets[0]!.close({ code: 1001 });
     await page.clock.runFor(120_000);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Every retry timer due in those two minutes has run inside runFor: none made a socket.
+    expect(await socketsOpened(page)).toBe(1);
     expect(fake.sockets).toHaveLength(1);
     await setHidden(page, false);
     await until(() => fake.sockets.length === 2);
@@ -271,7 +298,8 @@ describe('reconnecting', { timeout: 20_000 }, () => {
     await context.setOffline(true);
     await fake.sockets[0]!.close({ code: 1001 });
     await page.clock.runFor(120_000);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Every retry timer due in those two minutes has run inside runFor: none made a socket.
+    expect(await socketsOpened(page)).toBe(1);
     expect(fake.sockets).toHaveLength(1);
     await context.setOffline(false);
     await until(() => fake.sockets.length === 2);

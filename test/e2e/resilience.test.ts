@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publicReads, type TestServer } from '../helpers/server.js';
 import type { TestBlog } from './blog.js';
 import { startE2E, type E2E } from './fixture.js';
-import { newContext, recordSockets, waitForCount } from './browser.js';
+import { newContext, recordSockets, settle, waitForCount } from './browser.js';
 
 let server: TestServer;
 let blog: TestBlog;
@@ -56,7 +56,7 @@ describe('a bad network', { timeout: 20_000 }, () => {
     await waitForCount(page, 3);
     server.clock.advance(60_000);
     await page.clock.runFor(60_000);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await settle(page, sockets);
     expect(sockets.reads(article)).toBe(1);
     expect(await stored(article)).toBe(3);
     await context.close();
