@@ -132,18 +132,6 @@ export function parseClientMessage(data: string, limits: ParseLimits = DEFAULT_L
   return { ok: true, message: { type, article, mode: mode as SubscribeMode } };
 }
 
-/** Parses a server frame on the client. Returns null for anything it does not know. */
-export function parseServerMessage(data: string): ServerMessage | null {
-  try {
-    const value: unknown = JSON.parse(data);
-    if (typeof value !== 'object' || value === null) return null;
-    const type = (value as { type?: unknown }).type;
-    return type === 'hello' || type === 'count' || type === 'counted' || type === 'error' ? (value as ServerMessage) : null;
-  } catch {
-    return null;
-  }
-}
-
 function parseWatchSite(frame: Record<string, unknown>): ParseResult {
   try {
     return { ok: true, message: { type: 'watch-site', site: normalizeSite(Object.hasOwn(frame, 'site') ? frame.site : undefined) } };

@@ -10,7 +10,7 @@ import { Connection, type ConnectionContext } from './connection.js';
 import { checkUpgrade, rejectUpgrade, type UpgradePolicy } from './upgrade.js';
 import { startHeartbeat } from './heartbeat.js';
 import { createRefusalLog } from './refusal-log.js';
-import type { ConnectionCounts } from '../trust/connection-limits.js';
+import type { ConnectionGuard } from '../trust/connection-limits.js';
 
 /**
  * How long a closed socket waits for the page's answering close frame before it is cut. A
@@ -28,7 +28,7 @@ export interface SocketsOptions {
   /** Who may connect; `ownOrigin` may be filled in once the server listens. */
   policy: UpgradePolicy;
   /** The TCP connection guard, told when an upgraded socket closes (it stops listening itself). */
-  tcp: Pick<ConnectionCounts, 'adopt' | 'closed'>;
+  tcp: Pick<ConnectionGuard, 'adopt' | 'closed'>;
   /** Whether an upgrade carried a live admin session (the dashboard's socket). */
   isAdmin(req: IncomingMessage): boolean;
   log: (message: string) => void;

@@ -30,7 +30,7 @@ export interface ConnectionLimitOptions {
 }
 
 /** The guard: counts for tests and metrics, and the hand-over of upgraded sockets. */
-export interface ConnectionCounts {
+export interface ConnectionGuard {
   /**
    * The caller will report this socket's close itself (closed()): an upgraded WebSocket already
    * has a close listener of its own, and a second one costs the socket a listener array.
@@ -55,7 +55,7 @@ const REFUSAL = 'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-
  * A refused connection gets a bare 503 and is closed at once. Also applies the timeouts of
  * HTTP_SERVER_OPTIONS that can be set after creation.
  */
-export function guardConnections(server: Server, { maxPerNetwork, softLimit }: ConnectionLimitOptions): ConnectionCounts {
+export function guardConnections(server: Server, { maxPerNetwork, softLimit }: ConnectionLimitOptions): ConnectionGuard {
   const held = new Map<string, number>();
   let open = 0;
   let refused = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_FRAME_BYTES, parseClientMessage, parseServerMessage } from '../../shared/protocol.js';
+import { MAX_FRAME_BYTES, parseClientMessage } from '../../shared/protocol.js';
 
 describe('parseClientMessage', () => {
   it.each([
@@ -55,14 +55,5 @@ describe('parseClientMessage', () => {
     expect(result.ok).toBe(true);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     if (result.ok) expect(Object.getPrototypeOf(result.message)).toBe(Object.prototype);
-  });
-});
-
-describe('parseServerMessage', () => {
-  it('returns known frames and null for anything else', () => {
-    expect(parseServerMessage('{"type":"count","article":"/a","reads":1,"live":0}')).toEqual({ type: 'count', article: '/a', reads: 1, live: 0 });
-    expect(parseServerMessage('{"type":"nope"}')).toBeNull();
-    expect(parseServerMessage('nope')).toBeNull();
-    expect(parseServerMessage('null')).toBeNull();
   });
 });
