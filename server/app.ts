@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { Hub } from './live/hub.js';
-import type { Store } from './store.js';
+import type { Store } from './store/port.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { siteAndArticle } from './http/params.js';
 import { htmlSecurityHeaders, limitBody } from './http/security.js';
@@ -53,10 +53,10 @@ export function createApp({ store, hub, now, log, admin, feed, metrics, dwellSec
   });
 
   app.use('/api/count', cors({ origin: '*', allowMethods: ['GET'] }));
-  app.get('/api/count', (c) => {
+  app.get('/api/count', async (c) => {
     const { site, article } = siteAndArticle(c);
     c.header('Cache-Control', 'no-cache');
-    return c.json({ site, article, reads: store.reads(site, article), live: hub.live(site, article) });
+    return c.json({ site, article, reads: await store.reads(site, article), live: hub.live(site, article) });
   });
 
   app.route('/', countsRoutes({ store, hub }));

@@ -3,7 +3,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { StoreError, unusableDataDir } from './store.js';
+import { StoreError } from './store/port.js';
+import { unusableDataDir } from './store/lmdb/lmdb-store.js';
 import { listen } from './listen.js';
 
 /** Name of the lock socket inside DATA_DIR while a server runs there. */

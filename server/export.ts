@@ -2,7 +2,8 @@ import { ArticleError, normalizeArticle } from '../shared/article.js';
 import { SiteError, normalizeSite } from '../shared/site.js';
 import { ExportFormatError } from './format-error.js';
 import { csvRecordsOf, type CsvRecord } from './import/csv.js';
-import { isCalendarDay, type DailyRow } from './store.js';
+import { isCalendarDay } from './utc-day.js';
+import type { DailyRow } from './store/port.js';
 
 /**
  * The export formats, as pure functions: `GET /api/export` writes them and the CLI's
@@ -44,37 +45,52 @@ export function csvCell(value: string | number): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/** Rows from an array, a generator, or a store read across event turns. */
+export type Rows<T> = Iterable<T> | AsyncIterable<T>;
+
+const CSV_HEADER = `${CSV_COLUMNS.join(',')}\r\n`;
+const csvLine = (row: DailyRow): string => `${csvCell(row.site)},${csvCell(row.article)},${row.day},${row.reads}\r\n`;
+
 /** Daily rows as RFC 4180 CSV: a header, CRLF line ends, ISO `YYYY-MM-DD` days, no BOM. */
-export function toCsv(rows: Iterable<DailyRow>): string {
-  let out = '';
-  for (const line of csvLines(rows)) out += line;
-  return out;
+export function toCsv(rows: readonly DailyRow[]): string {
+  return CSV_HEADER + rows.map(csvLine).join('');
 }
 
 /** toCsv() line by line, for a download that streams: the header, then one line per row. */
-export function* csvLines(rows: Iterable<DailyRow>): Generator<string> {
-  yield `${CSV_COLUMNS.join(',')}\r\n`;
-  for (const row of rows) yield `${csvCell(row.site)},${csvCell(row.article)},${row.day},${row.reads}\r\n`;
+export async function* csvLines(rows: Rows<DailyRow>): AsyncGenerator<string> {
+  yield CSV_HEADER;
+  for await (const row of rows) yield csvLine(row);
 }
 
 /** An export as JSON: `{format, version, exportedAt, site, totals, rows}`; `site` is null for every site. */
-export function toJson(data: ExportData, meta: { exportedAt: Date; site?: string | undefined }): string {
-  return [...jsonPieces(data.totals, data.rows, meta)].join('');
+export function toJson(data: ExportData, meta: ExportMeta): string {
+  return `${jsonHead(meta)}${data.totals.map((t) => JSON.stringify(t)).join(',')}],"rows":[${data.rows.map((r) => JSON.stringify(r)).join(',')}]}`;
 }
 
 /** toJson() piece by piece (one per total and per row), for a download that streams. */
-export function* jsonPieces(totals: Iterable<TotalRow>, rows: Iterable<DailyRow>, { exportedAt, site }: { exportedAt: Date; site?: string | undefined }): Generator<string> {
-  const head = JSON.stringify({ format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: exportedAt.toISOString(), site: site ?? null });
-  yield `${head.slice(0, -1)},"totals":[`;
+export async function* jsonPieces(totals: Rows<TotalRow>, rows: Rows<DailyRow>, meta: ExportMeta): AsyncGenerator<string> {
+  yield jsonHead(meta);
   yield* jsonList(totals);
   yield '],"rows":[';
   yield* jsonList(rows);
   yield ']}';
 }
 
-function* jsonList(items: Iterable<object>): Generator<string> {
+/** When an export was made, and of which site (undefined: every site). */
+export interface ExportMeta {
+  exportedAt: Date;
+  site?: string | undefined;
+}
+
+// The document up to the opening bracket of `totals`.
+function jsonHead({ exportedAt, site }: ExportMeta): string {
+  const head = JSON.stringify({ format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: exportedAt.toISOString(), site: site ?? null });
+  return `${head.slice(0, -1)},"totals":[`;
+}
+
+async function* jsonList(items: Rows<object>): AsyncGenerator<string> {
   let first = true;
-  for (const item of items) {
+  for await (const item of items) {
     yield first ? JSON.stringify(item) : `,${JSON.stringify(item)}`;
     first = false;
   }

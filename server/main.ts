@@ -1,5 +1,6 @@
 import { ConfigError, configWarnings, loadConfig } from './config.js';
-import { StoreError, isUnawaitedCommitFailure } from './store.js';
+import { StoreError } from './store/port.js';
+import { isUnawaitedCommitFailure } from './store/lmdb/lmdb-store.js';
 import { startServer } from './server.js';
 import { hostError } from './host-error.js';
 

@@ -1,6 +1,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { STORE_FILE, StoreError } from './store.js';
+import { STORE_FILE } from './store/lmdb/lmdb-store.js';
+import { StoreError } from './store/port.js';
 
 /** A restore staged by `readcounter restore --at-next-start`, inside DATA_DIR. */
 export const PENDING_RESTORE_FILE = 'restore-pending.mdb';

@@ -1,10 +1,9 @@
 import { ErrorCode } from '../shared/protocol.js';
-import { BUDGET_SPENT, type DailyBudget, type Store } from './store.js';
+import { BUDGET_SPENT, StoreCapError, type DailyBudget, type IncrementResult, type Store } from './store/port.js';
 import type { ServerEvents } from './events.js';
 import type { IpLimits } from './trust/ip-limits.js';
 import type { Reader } from './trust/reader.js';
 import type { SeenKeyFn } from './trust/dedupe.js';
-import { StoreCapError } from './site-totals.js';
 
 /** A read that was not counted, with the error code the page is sent. Nothing changed. */
 export class ReadRefused extends Error {
@@ -61,11 +60,16 @@ export function createReadRecorder(options: ReadRecorderOptions): ReadRecorder {
   // With DEDUPE=daily: the reader's seen key, and its network's budget for the article. A new
   // User-Agent is a new reader to dedupe, so one network could count once per user agent;
   // the budget bounds that. Hashed like a seen key, so the network is never stored.
-  function dedupeKeys(site: string, article: string, reader: Reader, at: number): { seen?: string; budget?: DailyBudget } {
+  async function dedupeKeys(site: string, article: string, reader: Reader, at: number): Promise<{ seen?: string; budget?: DailyBudget }> {
     if (seenKey === undefined || reader.material === undefined) return {};
-    const seen = seenKey(reader.material, article, at);
+    const seen = await seenKey(reader.material, article, at);
     if (dailyMax === Infinity) return { seen };
-    return { seen, budget: { key: seenKey(`network\n${reader.limitKey}\n${site}`, article, at), max: dailyMax } };
+    return { seen, budget: { key: await seenKey(`network\n${reader.limitKey}\n${site}`, article, at), max: dailyMax } };
+  }
+
+  async function write(site: string, article: string, reader: Reader, at: number): Promise<IncrementResult> {
+    const { seen, budget } = await dedupeKeys(site, article, reader, at);
+    return store.increment(site, article, at, seen, budget);
   }
 
   return {
@@ -76,18 +80,17 @@ export function createReadRecorder(options: ReadRecorderOptions): ReadRecorder {
       }
       const at = now();
       const started = performance.now();
-      const { seen, budget } = dedupeKeys(site, article, reader, at);
-      const write = store.increment(site, article, at, seen, budget);
-      pending.add(write);
-      let reads: Awaited<typeof write>;
+      const written = write(site, article, reader, at);
+      pending.add(written);
+      let reads: IncrementResult;
       try {
-        reads = await write;
+        reads = await written;
         events.committed(performance.now() - started);
       } catch (error) {
         if (error instanceof StoreCapError) throw new ReadRefused(error.code, error.message);
         throw new ReadRefused(ErrorCode.storeUnavailable, 'the count could not be stored; try again later');
       } finally {
-        pending.delete(write);
+        pending.delete(written);
       }
       if (reads === undefined) throw new ReadRefused(ErrorCode.alreadyReadToday, 'this reader was already counted for this article today');
       if (reads === BUDGET_SPENT) {

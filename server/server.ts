@@ -4,7 +4,8 @@ import { createAdaptorServer } from '@hono/node-server';
 import { PROTOCOL_VERSION } from '../shared/protocol.js';
 import type { Config } from './config.js';
 import { createApp } from './app.js';
-import { openStore, type Store } from './store.js';
+import { openLmdbStore } from './store/lmdb/lmdb-store.js';
+import type { Store } from './store/port.js';
 import { acquireDataLock } from './data-lock.js';
 import { applyPendingRestore } from './pending-restore.js';
 import { createHub, wireFrame, type Hub, type HubPresenceOptions } from './live/hub.js';
@@ -66,7 +67,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   try {
     const restored = applyPendingRestore(config.dataDir, now());
     if (restored !== undefined) log(`restored the staged backup into DATA_DIR${restored.kept === undefined ? '' : `; the previous store is kept as ${restored.kept}`}`);
-    store = openStore(config.dataDir, log, { maxSites: config.maxSites, maxArticlesPerSite: config.maxArticlesPerSite });
+    store = openLmdbStore(config.dataDir, log, { maxSites: config.maxSites, maxArticlesPerSite: config.maxArticlesPerSite });
   } catch (error) {
     await lock.release();
     throw error;
@@ -74,13 +75,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Before the hub: metrics and the dashboard feed listen to the events the hub and reads report.
   const features = createAdminFeatures({ config, store, hub: () => hub, connections: () => sockets.connections.size, now, log, extra: extraEvents });
   const events = features.events;
-  const hub = createHub({ loadReads: store.reads, now, minIntervalMs: config.broadcastIntervalMs, onBroadcast: events.broadcast, presence });
+  const hub = createHub({ loadReads: store.readsNow ?? store.reads, onLoadFailed: (site, article, error) => log(`could not read the count of ${site}${article}: ${(error as Error).message}; its pages get it with the next read`), now, minIntervalMs: config.broadcastIntervalMs, onBroadcast: events.broadcast, presence });
   const limits = createIpLimits({ maxConnections: config.maxConnectionsPerIp, maxReadsPerMinute: config.maxReadsPerIpPerMinute, now });
   const seenKey = config.dedupe === 'daily' ? createSeenKeys(store) : undefined;
   const reads = createReadRecorder({ store, publish: hub.publish, now, events, limits, seenKey, maxReadsPerNetworkPerArticlePerDay: config.maxReadsPerIpPerArticlePerDay });
   // `readcounter import` merged counts beside us: open pages get the new totals.
   lock.onImported(() => {
-    for (const topic of hub.topics()) hub.publish(topic.site, topic.article, store.reads(topic.site, topic.article));
+    for (const topic of hub.topics()) void store.reads(topic.site, topic.article).then((reads) => hub.publish(topic.site, topic.article, reads));
   });
   const context: ConnectionContext = {
     hub,

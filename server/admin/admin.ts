@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
-import type { RootDatabase } from 'lmdb';
+import type { SessionKeys } from '../store/port.js';
 import { openSessions, type Sessions } from './sessions.js';
 import { bearerToken, tokenMatches } from './token.js';
 import { sessionCookie, sessionCookieFromHeader } from './cookie.js';
@@ -26,24 +26,26 @@ export interface Admin {
    * True when `token`, typed into the login form, is the admin token (constant time). A wrong
    * one counts against the client's network; throws ApiError 429 while that network is throttled.
    */
-  login(c: Context, token: string): boolean;
+  login(c: Context, token: string): Promise<boolean>;
   /**
    * Checks `Authorization: Bearer` first, then the session cookie. A wrong one counts against
    * the client's network; throws ApiError 429 (with Retry-After) while that network is throttled.
    */
-  check(c: Context): AdminCheck;
+  check(c: Context): Promise<AdminCheck>;
   /**
    * True when a WebSocket upgrade comes from the dashboard: a live session cookie, sent by a
    * page of this server's own origin (SameSite=Strict already keeps it off cross-site upgrades).
+   * False at once, without a lookup, for an upgrade with no session cookie (every blog page).
    */
-  upgradeIsAdmin(req: IncomingMessage): boolean;
+  upgradeIsAdmin(req: IncomingMessage): false | Promise<boolean>;
 }
 
 /** Options for createAdmin(). */
 export interface AdminOptions {
   /** ADMIN_TOKEN; undefined turns admin off. */
   token: string | undefined;
-  root: RootDatabase;
+  /** Where sessions are kept (the store's). */
+  sessionKeys: SessionKeys;
   now: () => number;
   /** Where the client IP comes from, for throttling failed attempts per network. @default socket address */
   trust?: ProxyTrust;
@@ -54,20 +56,20 @@ export interface AdminOptions {
 }
 
 /** Creates the admin gate. */
-export function createAdmin({ token, root, now, trust = NO_PROXY, maxFailuresPerMinute = 10, log = () => {} }: AdminOptions): Admin {
-  const sessions = token === undefined ? undefined : openSessions(root, token);
+export function createAdmin({ token, sessionKeys, now, trust = NO_PROXY, maxFailuresPerMinute = 10, log = () => {} }: AdminOptions): Admin {
+  const sessions = token === undefined ? undefined : openSessions(sessionKeys, token);
   const matches = (given: string): boolean => token !== undefined && tokenMatches(given, token);
   const throttle = createLoginThrottle({ maxFailuresPerMinute, now, log });
   // Runs a credential check for the client's network: refused while it is throttled (so a
   // locked-out guesser learns nothing, right token or not), a failure counted against it.
-  const attempt = (c: Context, passes: () => boolean): boolean => {
+  const attempt = async (c: Context, passes: () => boolean | Promise<boolean>): Promise<boolean> => {
     const network = networkOf(c, trust);
     const wait = throttle.retryAfter(network);
     if (wait > 0) {
       c.header('Retry-After', String(wait));
       throw new ApiError(429, 'too_many_attempts', `too many wrong admin tokens from your network; try again in ${wait} s`);
     }
-    const ok = passes();
+    const ok = await passes();
     if (!ok) throttle.fail(network);
     return ok;
   };
@@ -76,20 +78,22 @@ export function createAdmin({ token, root, now, trust = NO_PROXY, maxFailuresPer
     enabled: token !== undefined,
     sessions,
     login: (c, given) => attempt(c, () => matches(given)),
-    check(c) {
+    async check(c) {
       if (token === undefined) return 'missing';
       const header = c.req.header('authorization');
       if (header !== undefined) {
-        return attempt(c, () => matches(bearerToken(header) ?? '')) ? 'ok' : 'wrong';
+        return (await attempt(c, () => matches(bearerToken(header) ?? ''))) ? 'ok' : 'wrong';
       }
       const cookie = sessionCookie(c);
       if (cookie === undefined) return 'missing';
-      return attempt(c, () => sessions!.valid(cookie, now())) ? 'ok' : 'wrong';
+      return (await attempt(c, () => sessions!.valid(cookie, now()))) ? 'ok' : 'wrong';
     },
     upgradeIsAdmin(req) {
       const { origin, host, cookie } = req.headers;
-      if (sessions === undefined || !originIsOwnHost(origin, host)) return false;
-      return sessions.valid(sessionCookieFromHeader(cookie), now());
+      const session = sessionCookieFromHeader(cookie);
+      if (sessions === undefined || session === undefined || !originIsOwnHost(origin, host)) return false;
+      // A store that cannot answer (Redis down) shows the feed as not logged in, never crashes.
+      return sessions.valid(session, now()).catch(() => false);
     },
   };
 }

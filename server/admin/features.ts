@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Config } from '../config.js';
 import type { Hub } from '../live/hub.js';
-import type { Store } from '../store.js';
+import type { Store } from '../store/port.js';
 import { combineEvents, type ServerEvents } from '../events.js';
 import { createMetrics, type Metrics } from '../metrics.js';
 import { metricsOnlyApp } from '../routes/metrics.js';
@@ -39,7 +39,7 @@ export interface AdminFeaturesOptions {
 
 /** Creates admin access, the dashboard feed and metrics, wired to one event sink. */
 export function createAdminFeatures({ config, store, hub, connections, now, log, extra }: AdminFeaturesOptions): AdminFeatures {
-  const admin = createAdmin({ token: config.adminToken, root: store.root, now, trust: config, maxFailuresPerMinute: config.maxLoginFailuresPerMinute, log });
+  const admin = createAdmin({ token: config.adminToken, sessionKeys: store.sessions, now, trust: config, maxFailuresPerMinute: config.maxLoginFailuresPerMinute, log });
   const feed = createLiveFeed({ store, hub, now });
   const metrics = createMetrics({ hub, connections });
   let metricsServer: Server | undefined;

@@ -10,7 +10,7 @@ import { ADMIN_OFF_MESSAGE, type Admin } from './admin.js';
 export function requireAdmin(admin: Admin, offMessage = ADMIN_OFF_MESSAGE): MiddlewareHandler {
   return async (c, next) => {
     if (!admin.enabled) throw new ApiError(404, 'admin_off', offMessage);
-    const check = admin.check(c);
+    const check = await admin.check(c);
     if (check !== 'ok') {
       c.header('WWW-Authenticate', 'Bearer realm="readcounter"');
       throw check === 'missing'

@@ -1,7 +1,7 @@
 import type { Hub, Peer } from '../live/hub.js';
-import type { Store } from '../store.js';
+import type { Store } from '../store/port.js';
 import type { ServerEvents } from '../events.js';
-import { utcDay } from '../store.js';
+import { utcDay } from '../utc-day.js';
 import { liveBySite } from '../stats/site-stats.js';
 
 /** A counted read as the feed shows it: the article and when, nothing about the reader. */
@@ -18,7 +18,7 @@ export type AdminPeer = Pick<Peer, 'send' | 'bufferedAmount'>;
 
 /** Options for createLiveFeed(). */
 export interface LiveFeedOptions {
-  store: Pick<Store, 'totals' | 'daily'>;
+  store: Pick<Store, 'siteTotal' | 'daily'>;
   /** The hub, read when a frame is built (it is created after the events that feed this). */
   hub: () => Pick<Hub, 'topicsOf'>;
   now: () => number;
@@ -35,7 +35,7 @@ export interface LiveFeed {
   /** Reads counted on a site since the server started, newest first. */
   recent(site: string): FeedItem[];
   /** Starts sending `site` and `feed` frames for `site` to an admin socket (replacing what it watched). */
-  watch(peer: AdminPeer, site: string): void;
+  watch(peer: AdminPeer, site: string): Promise<void>;
   /** Stops sending to an admin socket; called when it closes. */
   unwatch(peer: AdminPeer): void;
   close(): void;
@@ -78,8 +78,8 @@ export function createLiveFeed({ store, hub, now, pollMs = 1000, recentMax = 30 
     });
   }
 
-  function todayReads(site: string, day: string): number {
-    return store.daily(site, day, day).reduce((sum, row) => sum + row.reads, 0);
+  async function todayReads(site: string, day: string): Promise<number> {
+    return (await store.daily(site, day, day)).reduce((sum, row) => sum + row.reads, 0);
   }
 
   function siteFrame(site: string, state: Watched): string {
@@ -100,7 +100,13 @@ export function createLiveFeed({ store, hub, now, pollMs = 1000, recentMax = 30 
     const day = utcDay(now());
     if (day !== state.day) {
       state.day = day;
-      state.today = todayReads(site, day);
+      // The new day's reads so far, once the store answers; until then the day starts at 0.
+      state.today = 0;
+      void todayReads(site, day).then((today) => {
+        if (state.day !== day) return;
+        state.today = today;
+        refreshSoon(site);
+      });
     }
     const frame = siteFrame(site, state);
     if (frame === state.lastFrame) return;
@@ -144,18 +150,20 @@ export function createLiveFeed({ store, hub, now, pollMs = 1000, recentMax = 30 
       },
     },
     recent: (site) => [...(recent.get(site) ?? [])],
-    watch(peer, site) {
+    async watch(peer, site) {
       unwatch(peer);
+      siteOf.set(peer, site);
       let state = watched.get(site);
       if (state === undefined) {
-        let reads = 0;
-        for (const t of store.totals(site)) reads += t.reads;
         const day = utcDay(now());
-        state = { peers: new Set(), reads, today: todayReads(site, day), day, lastFrame: '' };
+        const [{ reads }, today] = await Promise.all([store.siteTotal(site), todayReads(site, day)]);
+        // The page may have left, or asked for another site, while the store answered.
+        if (siteOf.get(peer) !== site) return;
+        // Another page of the dashboard may have started watching the site meanwhile.
+        state = watched.get(site) ?? { peers: new Set(), reads, today, day, lastFrame: '' };
         watched.set(site, state);
       }
       state.peers.add(peer);
-      siteOf.set(peer, site);
       const frame = siteFrame(site, state);
       state.lastFrame = frame;
       peer.send(Buffer.from(frame));

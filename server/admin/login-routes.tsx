@@ -8,9 +8,9 @@ import { ApiError } from '../http/errors.js';
 /** GET/POST /dashboard/login and POST /dashboard/logout: the browser side of admin access. */
 export function loginRoutes(admin: Admin, now: () => number): Hono {
   const app = new Hono();
-  app.get('/dashboard/login', (c) => {
+  app.get('/dashboard/login', async (c) => {
     if (!admin.enabled) return html(c, <AdminOffPage />, 404);
-    if (admin.check(c) === 'ok') return c.redirect('/dashboard', 303);
+    if ((await admin.check(c)) === 'ok') return c.redirect('/dashboard', 303);
     return html(c, <LoginPage notice={c.req.query('out') === '1' ? 'You are logged out.' : undefined} />);
   });
   app.post('/dashboard/login', sameOrigin, async (c) => {
@@ -19,7 +19,7 @@ export function loginRoutes(admin: Admin, now: () => number): Hono {
     const token = typeof form.token === 'string' ? form.token.trim() : '';
     let ok: boolean;
     try {
-      ok = admin.login(c, token);
+      ok = await admin.login(c, token);
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 429) throw error;
       return html(c, <LoginPage error={`Too many wrong tokens from your network: ${error.message.replace(/^.*; /, '')}.`} />, 429);

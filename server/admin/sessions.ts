@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { RootDatabase } from 'lmdb';
+import type { SessionKeys } from '../store/port.js';
 
 /** How long a dashboard login lasts: a month of mornings. */
 export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
@@ -7,12 +7,12 @@ export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
 /** At most this many live sessions; the oldest are dropped first. */
 export const MAX_SESSIONS = 50;
 
-/** Admin login sessions, kept in LMDB beside the counts so a restart keeps people logged in. */
+/** Admin login sessions, kept in the store beside the counts so a restart (or another node) keeps people logged in. */
 export interface Sessions {
   /** Starts a session; resolves with the cookie value once it is stored. */
   create(now: number): Promise<string>;
   /** True while the session behind this cookie value exists and has not expired. */
-  valid(cookie: string | undefined, now: number): boolean;
+  valid(cookie: string | undefined, now: number): Promise<boolean>;
   /** Ends the session behind this cookie value (logout). */
   revoke(cookie: string | undefined): Promise<void>;
 }
@@ -21,34 +21,21 @@ export interface Sessions {
  * Opens the session table. Sessions are stored under an HMAC of the cookie value keyed by
  * ADMIN_TOKEN: the file never holds a usable cookie, and changing the token logs everyone out.
  */
-export function openSessions(root: RootDatabase, adminToken: string): Sessions {
-  const db = root.openDB<number, string>({ name: 'admin-sessions' });
+export function openSessions(keys: SessionKeys, adminToken: string): Sessions {
   const keyOf = (cookie: string): string => createHmac('sha256', adminToken).update(cookie).digest('base64url');
-
-  function prune(now: number): void {
-    const live: { key: string; expires: number }[] = [];
-    for (const { key, value } of db.getRange()) {
-      if (value <= now) void db.remove(key);
-      else live.push({ key, expires: value });
-    }
-    live.sort((a, b) => a.expires - b.expires);
-    for (const { key } of live.slice(0, Math.max(0, live.length - MAX_SESSIONS + 1))) void db.remove(key);
-  }
-
   return {
     async create(now) {
-      prune(now);
       const cookie = randomBytes(32).toString('base64url');
-      await db.put(keyOf(cookie), now + SESSION_TTL_MS);
+      await keys.add(keyOf(cookie), now + SESSION_TTL_MS, now, MAX_SESSIONS);
       return cookie;
     },
-    valid(cookie, now) {
+    async valid(cookie, now) {
       if (cookie === undefined || !/^[\w-]{43}$/.test(cookie)) return false;
-      const expires = db.get(keyOf(cookie));
+      const expires = await keys.expiresAt(keyOf(cookie));
       return expires !== undefined && expires > now;
     },
     async revoke(cookie) {
-      if (cookie !== undefined && cookie !== '') await db.remove(keyOf(cookie));
+      if (cookie !== undefined && cookie !== '') await keys.remove(keyOf(cookie));
     },
   };
 }

@@ -18,7 +18,7 @@ export async function backup(ctx: CliContext, file: string): Promise<void> {
   rmSync(partial, { force: true });
   const store = openExistingStore(ctx.dataDir);
   try {
-    await store.root.backup(partial, false);
+    await store.backup(partial);
   } catch (error) {
     rmSync(partial, { force: true });
     throw new CliError(`could not write the backup to ${target}: ${(error as Error).message}`);

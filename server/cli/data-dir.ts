@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig } from '../config.js';
-import { STORE_FILE, StoreError, openStore, type Store } from '../store.js';
+import { STORE_FILE, openLmdbStore, type LmdbStore } from '../store/lmdb/lmdb-store.js';
+import { StoreError } from '../store/port.js';
 import { CliError, UsageError } from './errors.js';
 
 /** DATA_DIR for a command: `--data-dir`, else the DATA_DIR variable, else ./data (as the server reads it). */
@@ -35,7 +36,7 @@ export function actAsOwnerOf(dataDir: string): void {
 }
 
 /** Opens the store in DATA_DIR, failing (rather than creating one) when there is none. */
-export function openExistingStore(dataDir: string): Store {
+export function openExistingStore(dataDir: string): LmdbStore {
   if (!existsSync(storePath(dataDir))) {
     throw new CliError(`DATA_DIR ${JSON.stringify(dataDir)} holds no store (${STORE_FILE} is missing). Pass --data-dir or set DATA_DIR to the server's data folder.`);
   }
@@ -43,9 +44,9 @@ export function openExistingStore(dataDir: string): Store {
 }
 
 /** Opens (creating if needed) the store in DATA_DIR, as a CliError when it cannot. */
-export function openAnyStore(dataDir: string): Store {
+export function openAnyStore(dataDir: string): LmdbStore {
   try {
-    return openStore(dataDir);
+    return openLmdbStore(dataDir);
   } catch (error) {
     if (error instanceof StoreError) throw new CliError(error.message);
     throw error;

@@ -34,7 +34,7 @@ export async function exportCounts(ctx: CliContext, { format, site, output }: Ex
   let text: string;
   let summary: string;
   try {
-    const data = exportRows(store, onlySite);
+    const data = await exportRows(store, onlySite);
     text = format === 'json' ? toJson(data, { exportedAt: new Date(ctx.now()), site: onlySite }) : toCsv(data.rows);
     summary = `${data.totals.length} articles, ${data.rows.length} daily rows`;
   } finally {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { ImportFormat } from '../import/formats.js';
 import type { SkipReason, TallySummary } from '../import/tally.js';
-import type { DailyRow } from '../store.js';
+import type { DailyRow } from '../store/port.js';
 import { openExistingStore, storePath } from './data-dir.js';
 
 /** What a merge did, or (dry run) would do. */
@@ -28,7 +28,7 @@ export async function plannedMerge(dataDir: string, rows: readonly DailyRow[]): 
     for (const group of byArticle.values()) {
       const { site, article } = group[0]!;
       const days = group.map((row) => row.day).sort();
-      const stored = new Map((store?.daily(site, days[0]!, days.at(-1)!, article) ?? []).map((row) => [row.day, row.reads]));
+      const stored = new Map(((await store?.daily(site, days[0]!, days.at(-1)!, article)) ?? []).map((row) => [row.day, row.reads]));
       for (const { day, reads } of group) {
         const before = stored.get(day) ?? 0;
         if (reads <= before) continue;

@@ -51,7 +51,7 @@ export async function importCounts(ctx: CliContext, file: string, { from, site, 
   } else {
     const store = openAnyStore(ctx.dataDir);
     try {
-      result = store.mergeCounts(rows, []);
+      result = await store.mergeCounts(rows, []);
     } catch (error) {
       throw new CliError(`could not import ${source} into DATA_DIR ${JSON.stringify(ctx.dataDir)}: ${(error as Error).message}. Nothing was imported.`);
     } finally {

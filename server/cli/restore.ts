@@ -2,7 +2,7 @@ import { closeSync, copyFileSync, fsyncSync, mkdirSync, openSync, renameSync, rm
 import { join, resolve } from 'node:path';
 import { acquireDataLock, isDataDirLocked, lockSocketPath } from '../data-lock.js';
 import { PENDING_RESTORE_FILE, applyPendingRestore } from '../pending-restore.js';
-import { StoreError } from '../store.js';
+import { StoreError } from '../store/port.js';
 import type { CliContext } from './context.js';
 import { CliError } from './errors.js';
 import { inspectStoreFile } from './store-file.js';

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
-import { SCHEMA_VERSION, utcDay } from '../store.js';
+import { SCHEMA_VERSION } from '../store/lmdb/lmdb-store.js';
+import { utcDay } from '../utc-day.js';
 import type { CliContext } from './context.js';
 import { UsageError } from './errors.js';
 import { openExistingStore, storePath } from './data-dir.js';
@@ -29,7 +30,7 @@ export async function stats(ctx: CliContext, { top }: StatsOptions): Promise<voi
   const weekStart = utcDay(ctx.now() - 6 * DAY_MS);
   const sites = new Map<string, SiteSummary>();
   try {
-    for (const { site, article, reads } of store.totals()) {
+    for await (const { site, article, reads } of store.totals()) {
       let summary = sites.get(site);
       if (summary === undefined) {
         summary = { site, articles: [], reads: 0, today: 0, week: 0 };
@@ -39,7 +40,7 @@ export async function stats(ctx: CliContext, { top }: StatsOptions): Promise<voi
       summary.reads += reads;
     }
     for (const summary of sites.values()) {
-      for (const row of store.daily(summary.site, weekStart, today)) {
+      for (const row of await store.daily(summary.site, weekStart, today)) {
         summary.week += row.reads;
         if (row.day === today) summary.today += row.reads;
       }

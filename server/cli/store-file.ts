@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { open } from 'lmdb';
-import { OLDEST_SCHEMA_VERSION, SCHEMA_VERSION } from '../store.js';
+import { OLDEST_SCHEMA_VERSION, SCHEMA_VERSION } from '../store/lmdb/lmdb-store.js';
 import { CliError } from './errors.js';
 
 /** What a store file holds, read without changing it. */

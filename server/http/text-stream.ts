@@ -8,8 +8,8 @@ export const CHUNK_BYTES = 16 * 1024;
  * CHUNK_BYTES per pull, each in a turn of the event loop of its own, so memory stays bounded
  * by the socket's buffer and each pull is a short task however long the whole body is.
  */
-export function textStream(pieces: Iterable<string>): ReadableStream<Uint8Array> {
-  const iterator = pieces[Symbol.iterator]();
+export function textStream(pieces: AsyncIterable<string>): ReadableStream<Uint8Array> {
+  const iterator = pieces[Symbol.asyncIterator]();
   const encoder = new TextEncoder();
   return new ReadableStream<Uint8Array>(
     {
@@ -19,7 +19,7 @@ export function textStream(pieces: Iterable<string>): ReadableStream<Uint8Array>
         await nextTurn();
         let chunk = '';
         while (chunk.length < CHUNK_BYTES) {
-          const next = iterator.next();
+          const next = await iterator.next();
           if (next.done === true) {
             if (chunk !== '') controller.enqueue(encoder.encode(chunk));
             controller.close();
@@ -29,8 +29,8 @@ export function textStream(pieces: Iterable<string>): ReadableStream<Uint8Array>
         }
         controller.enqueue(encoder.encode(chunk));
       },
-      cancel() {
-        iterator.return?.();
+      async cancel() {
+        await iterator.return?.();
       },
     },
     // One chunk ahead at most: the rest waits for the client.

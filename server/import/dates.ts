@@ -1,4 +1,4 @@
-import { isCalendarDay } from '../store.js';
+import { isCalendarDay } from '../utc-day.js';
 
 // `2024-03-05`, then optionally a time with fraction, then optionally Z or an offset
 // (`+00`, `+0100`, `-05:30`): RFC 3339, ISO 8601 and what psql writes for a timestamptz.

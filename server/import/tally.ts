@@ -1,7 +1,7 @@
 import { ArticleError, normalizeArticle } from '../../shared/article.js';
 import { SiteError, normalizeSite } from '../../shared/site.js';
 import { ExportFormatError } from '../format-error.js';
-import type { DailyRow } from '../store.js';
+import type { DailyRow } from '../store/port.js';
 
 /** Why a row of another tool's file was left out, as the summary words it. */
 export type SkipReason = 'event' | 'bot' | 'not a page path' | 'other site' | 'no hostname';

@@ -54,7 +54,7 @@ export class Connection implements Peer {
   readonly site: string;
   readonly reader: Reader;
   /** Set at upgrade when the dashboard's session cookie came along: may send `watch-site`. */
-  admin = false;
+  admin: boolean | Promise<boolean> = false;
   #ctx: ConnectionContext;
   /** The upgraded TCP socket under `ws`, for broadcasts framed once by the hub. */
   #socket: Duplex;
@@ -142,9 +142,13 @@ export class Connection implements Peer {
       case 'read':
         return void this.#read(message.article);
       case 'watch-site':
-        if (this.admin) return this.#ctx.feed.watch(this, message.site);
-        return this.#reply({ type: 'error', code: ErrorCode.notAdmin, message: 'watch-site is for the dashboard: log in at /dashboard' });
+        return void this.#watchSite(message.site);
     }
+  }
+
+  async #watchSite(site: string): Promise<void> {
+    if (await this.admin) return this.#ctx.feed.watch(this, site);
+    this.#reply({ type: 'error', code: ErrorCode.notAdmin, message: 'watch-site is for the dashboard: log in at /dashboard' });
   }
 
   #subscribe(article: string, requested: SubscribeMode): void {
@@ -166,7 +170,9 @@ export class Connection implements Peer {
       }
       this.#subscriptions.set(article, { topic: admitted.topic, mode, since: this.#ctx.now(), counted: false });
     }
-    this.sendWire(this.#ctx.hub.exactFrame(this.#subscriptions.get(article)!.topic).wire);
+    const { topic } = this.#subscriptions.get(article)!;
+    // A topic new to this node sends its first count by broadcast once the store answers.
+    if (topic.countKnown) this.sendWire(this.#ctx.hub.exactFrame(topic).wire);
   }
 
   #unsubscribe(article: string): void {

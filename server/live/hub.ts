@@ -15,15 +15,23 @@ export type HubPresenceOptions = Partial<Pick<PresenceOptions<Topic>, 'now' | 'q
 
 /** Options for createHub(): the broadcast scheduler's, and where counts and presence come from. */
 export interface HubOptions extends BroadcastOptions {
-  /** Committed total of an article not yet in memory. */
-  loadReads(site: string, article: string): number;
+  /**
+   * Committed total of an article not yet in memory. Asynchronous for a store behind a port:
+   * the topic's pages then get their first count by broadcast once it is known.
+   */
+  loadReads(site: string, article: string): number | Promise<number>;
+  /** Told when a new topic's total could not be read (its pages wait for the next publish). @default nowhere */
+  onLoadFailed?(site: string, article: string, error: unknown): void;
   /** When a change of `live` alone is sent (tests shorten it). @default presence.ts's constants, on performance.now */
   presence?: HubPresenceOptions;
 }
 
 /** Subscriptions per article and the coalesced broadcast of their counts. Knows nothing of HTTP. */
 export interface Hub {
-  /** Adds a peer to an article; returns the topic so the caller can send the first count. */
+  /**
+   * Adds a peer to an article; returns the topic so the caller can send the first count
+   * (exactFrame) when `topic.countKnown`. Otherwise the count reaches the page by broadcast.
+   */
   subscribe(peer: Peer, site: string, article: string, mode: SubscribeMode): Topic;
   /** Changes a subscription's mode (reading ↔ watching). */
   changeMode(topic: Topic, from: SubscribeMode, to: SubscribeMode): void;
@@ -65,7 +73,7 @@ export function createHub(options: HubOptions): Hub {
 
   /** A change of `live` alone is due: broadcast it unless every page already has it. */
   function presenceDue(topic: Topic): void {
-    if (!topics.isOpen(topic)) return;
+    if (!topics.isOpen(topic) || !topic.countKnown) return;
     // A pass already pending frames the latest readers when it gets to them.
     if (topic.frameVersion !== topic.version && topic.dirty) return;
     if (topic.frameVersion === topic.version && !readersMoved(topic) && !topic.offFrame) return;
@@ -77,10 +85,29 @@ export function createHub(options: HubOptions): Hub {
     presence.changed(topic);
   }
 
+  /** A topic nobody showed yet, with its total from the store: at once when the store answers synchronously. */
+  function openTopic(site: string, article: string): Topic {
+    const loaded = options.loadReads(site, article);
+    if (typeof loaded === 'number') return topics.open(site, article, () => loaded);
+    const topic = topics.open(site, article, () => 0);
+    topic.countKnown = false;
+    loaded.then(
+      (reads) => {
+        if (!topics.isOpen(topic)) return;
+        // A publish may have told a newer total meanwhile: latest wins.
+        topic.reads = Math.max(reads, topic.reads);
+        topic.countKnown = true;
+        broadcast.changed(topic);
+      },
+      (error: unknown) => options.onLoadFailed?.(site, article, error),
+    );
+    return topic;
+  }
+
   return {
     stats: broadcast.stats,
     subscribe(peer, site, article, mode) {
-      const topic = topics.open(site, article, () => options.loadReads(site, article));
+      const topic = topics.find(site, article) ?? openTopic(site, article);
       if (mode === 'reading') readersChanged(topic, 1);
       // The caller sends this peer exactFrame(topic) itself.
       topic.peers.set(peer, topic.version);
@@ -101,8 +128,10 @@ export function createHub(options: HubOptions): Hub {
     },
     publish(site, article, reads) {
       const topic = topics.find(site, article);
-      if (topic === undefined || reads <= topic.reads) return;
+      if (topic === undefined || (reads <= topic.reads && topic.countKnown)) return;
+      // While the store is still answering, topic.reads is 0 and any publish is newer.
       topic.reads = reads;
+      topic.countKnown = true;
       broadcast.changed(topic);
     },
     live: (site, article) => topics.find(site, article)?.readers ?? 0,

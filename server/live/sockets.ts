@@ -30,7 +30,7 @@ export interface SocketsOptions {
   /** The TCP connection guard, told when an upgraded socket closes (it stops listening itself). */
   tcp: Pick<ConnectionGuard, 'adopt' | 'closed'>;
   /** Whether an upgrade carried a live admin session (the dashboard's socket). */
-  isAdmin(req: IncomingMessage): boolean;
+  isAdmin(req: IncomingMessage): false | Promise<boolean>;
   log: (message: string) => void;
   now: () => number;
   pingIntervalMs: number;

@@ -23,6 +23,11 @@ export interface Topic {
   /** Latest committed total. */
   reads: number;
   /**
+   * False while a new topic's total is still being read from the store (and no publish has told
+   * it yet): nothing is sent to its pages until it is known, so no page is ever shown a 0 it never had.
+   */
+  countKnown: boolean;
+  /**
    * Goes up by one with every change of `reads`, and when a change of `readers` alone is due
    * (presence has its own cadence: see presence.ts). Every peer recorded at a version was
    * sent that version's frame, byte for byte.
@@ -69,7 +74,7 @@ export function createTopics(): Topics {
       const key = topicKey(site, article);
       let topic = byKey.get(key);
       if (topic !== undefined) return topic;
-      topic = { site, article, peers: new Map(), readers: 0, reads: loadReads(), version: 0, frame: undefined, frameVersion: -1, framedReaders: 0, offFrame: false, dirty: false, dirtySince: 0, lastBroadcastAt: -Infinity };
+      topic = { site, article, peers: new Map(), readers: 0, reads: loadReads(), countKnown: true, version: 0, frame: undefined, frameVersion: -1, framedReaders: 0, offFrame: false, dirty: false, dirtySince: 0, lastBroadcastAt: -Infinity };
       byKey.set(key, topic);
       let ofSite = bySite.get(site);
       if (ofSite === undefined) bySite.set(site, (ofSite = new Set()));

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { etag } from 'hono/etag';
-import type { Store } from '../store.js';
+import type { Store } from '../store/port.js';
 import { ApiError } from '../http/errors.js';
 import { articleQuery, siteQuery } from '../http/params.js';
 
@@ -22,14 +22,14 @@ const CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=60';
 export function badgeRoutes(store: Pick<Store, 'reads' | 'siteTotal'>): Hono {
   const app = new Hono();
   app.use('/badge.svg', cors({ origin: '*', allowMethods: ['GET'] }), etag());
-  app.get('/badge.svg', (c) => {
+  app.get('/badge.svg', async (c) => {
     const site = siteQuery(c);
     if (site === undefined) throw new ApiError(400, 'bad_site', 'the "site" query parameter is required, e.g. site=example.com');
     const article = articleQuery(c);
     const label = badgeLabel(c.req.query('label'));
     const color = badgeColor(c.req.query('color'));
     // The site-wide figure is kept as a running total: one lookup however many articles.
-    const reads = article === undefined ? store.siteTotal(site).reads : store.reads(site, article);
+    const reads = article === undefined ? (await store.siteTotal(site)).reads : await store.reads(site, article);
     c.header('Cache-Control', CACHE_CONTROL);
     // Opened on its own, the SVG is a document: no script may run in it even if escaping failed.
     c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");

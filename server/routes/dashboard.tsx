@@ -3,7 +3,7 @@ import type { Admin } from '../admin/admin.js';
 import type { LiveFeed } from '../admin/live-feed.js';
 import { html, loginRoutes } from '../admin/login-routes.js';
 import { ApiError } from '../http/errors.js';
-import { utcDay } from '../store.js';
+import { utcDay } from '../utc-day.js';
 import { lastDays, parseRangeChoice } from '../stats/range.js';
 import { siteList, siteStats, type StatsSource } from '../stats/site-stats.js';
 import { articleQuery, siteQuery } from '../http/params.js';
@@ -32,13 +32,13 @@ export function dashboardRoutes({ admin, store, hub, feed, now }: DashboardDeps)
   });
   app.get('/dashboard', async (c) => {
     if (!admin.enabled) return html(c, <AdminOffPage />, 404);
-    const check = admin.check(c);
+    const check = await admin.check(c);
     if (check === 'wrong' && c.req.header('authorization') !== undefined) throw new ApiError(401, 'bad_token', 'the admin token is not valid');
     if (check !== 'ok') return c.redirect('/dashboard/login', 303);
 
     const days = parseRangeChoice(c.req.query('days'));
     const article = articleQuery(c);
-    const sites = siteList(store);
+    const sites = (await siteList(store));
     const site = siteQuery(c) ?? sites[0]?.site;
     if (site === undefined) {
       return html(c, <Page title="readcounter" loggedIn><EmptyState origin={new URL(c.req.url).origin} /></Page>);

@@ -1,13 +1,13 @@
 import { Hono } from 'hono';
 import type { Admin } from '../admin/admin.js';
-import type { Store } from '../store.js';
+import type { Store } from '../store/port.js';
 import { requireAdmin } from '../admin/guard.js';
 import { ApiError } from '../http/errors.js';
 import { csvLines, jsonPieces } from '../export.js';
 import { exportDailyRows } from '../stats/export-rows.js';
 import { textStream } from '../http/text-stream.js';
 import { siteQuery } from '../http/params.js';
-import { utcDay } from '../store.js';
+import { utcDay } from '../utc-day.js';
 
 /** What the export needs. */
 export interface ExportDeps {

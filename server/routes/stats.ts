@@ -22,7 +22,7 @@ export function statsRoutes({ admin, store, hub, now }: StatsDeps): Hono {
   app.get('/api/stats', requireAdmin(admin), async (c) => {
     const site = siteQuery(c);
     if (site === undefined) {
-      const known = siteList(store).slice(0, 10).map((s) => s.site);
+      const known = (await siteList(store)).slice(0, 10).map((s) => s.site);
       const hint = known.length === 0 ? 'no site has reads yet' : `sites with reads: ${known.join(', ')}`;
       throw new ApiError(400, 'bad_site', `the "site" query parameter is required, e.g. site=example.com (${hint})`);
     }

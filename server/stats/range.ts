@@ -1,5 +1,5 @@
 import { ApiError } from '../http/errors.js';
-import { isCalendarDay, utcDay } from '../store.js';
+import { isCalendarDay, utcDay } from '../utc-day.js';
 
 /** The dashboard's range choices, in days ending today. */
 export const RANGE_CHOICES = [7, 30, 90] as const;

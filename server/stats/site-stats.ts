@@ -1,6 +1,7 @@
 import type { Hub } from '../live/hub.js';
-import type { Store } from '../store.js';
-import { utcDay } from '../store.js';
+import { readAll } from '../store/read-all.js';
+import type { Store } from '../store/port.js';
+import { utcDay } from '../utc-day.js';
 import { addDays, dayCount, daysOf, type DayRange } from './range.js';
 import { yielding } from './yielding.js';
 
@@ -83,7 +84,7 @@ export async function siteStats({ store, hub }: StatsSource, site: string, range
   const daily = daysOf(range).map((day) => ({ day, reads: byDay.get(day) ?? 0 }));
   const base = { site, from: range.from, to: range.to, reads: daily.reduce((sum, d) => sum + d.reads, 0), today: todayReads, yesterday: yesterdayReads, previous, daily };
   if (article !== undefined) {
-    return { ...base, article, total: store.reads(site, article), live: hub.live(site, article), articles: [], articleCount: 0 };
+    return { ...base, article, total: await store.reads(site, article), live: hub.live(site, article), articles: [], articleCount: 0 };
   }
   const live = liveBySite(hub, site);
   const liveTotal = live.total;
@@ -122,6 +123,6 @@ export interface SiteSummary {
 }
 
 /** Every site in the store, most read first: the dashboard's site switcher. */
-export function siteList(store: Pick<Store, 'sites'>): SiteSummary[] {
-  return [...store.sites()].sort((a, b) => b.reads - a.reads || (a.site < b.site ? -1 : 1));
+export async function siteList(store: Pick<Store, 'sites'>): Promise<SiteSummary[]> {
+  return (await readAll(store.sites())).sort((a, b) => b.reads - a.reads || (a.site < b.site ? -1 : 1));
 }

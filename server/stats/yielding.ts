@@ -7,9 +7,9 @@ export const ITEMS_PER_TURN = 500;
  * Iterates `items`, letting the event loop run (other requests, /healthz, sockets) every
  * `every` items, so one long scan never holds the server for long.
  */
-export async function* yielding<T>(items: Iterable<T>, every = ITEMS_PER_TURN): AsyncGenerator<T> {
+export async function* yielding<T>(items: Iterable<T> | AsyncIterable<T>, every = ITEMS_PER_TURN): AsyncGenerator<T> {
   let count = 0;
-  for (const item of items) {
+  for await (const item of items) {
     yield item;
     if (++count % every === 0) await nextTurn();
   }

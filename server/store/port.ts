@@ -105,6 +105,11 @@ export interface Store {
   daySecret(day: string): Promise<Buffer>;
   /** Committed total reads of one article; 0 when unknown. */
   reads(site: string, article: string): Promise<number>;
+  /**
+   * Optional: the same answer synchronously, for a backend that holds it in memory (LMDB). The
+   * hub uses it so a page's first count leaves in the same turn as its subscribe.
+   */
+  readsNow?(site: string, article: string): number;
   /** Committed totals of several articles of one site, in the order asked (one round trip). */
   readsOf(site: string, articles: readonly string[]): Promise<number[]>;
   /** Every (site, article, total), ordered by site then article; one site's when given. */

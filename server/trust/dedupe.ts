@@ -1,5 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
-import { utcDay, type Store } from '../store.js';
+import { utcDay } from '../utc-day.js';
+import type { Store } from '../store/port.js';
 
 /**
  * What identifies a reader for dedupe, computed once at upgrade: a hash of IP, user agent
@@ -9,8 +10,8 @@ export function readerMaterial(ip: string, userAgent: string, site: string): str
   return createHash('sha256').update(`${ip}\n${userAgent}\n${site}`).digest('base64url');
 }
 
-/** Turns a reader and an article into the day's opaque seen key. */
-export type SeenKeyFn = (material: string, article: string, at: number) => string;
+/** Turns a reader and an article into the day's opaque seen key (the day's secret may need a store round trip). */
+export type SeenKeyFn = (material: string, article: string, at: number) => Promise<string>;
 
 /**
  * The cookieless unique-reader recipe of Plausible and GoatCounter: a keyed hash with a
@@ -18,16 +19,21 @@ export type SeenKeyFn = (material: string, article: string, at: number) => strin
  * never be linked to today's, or to a person. The article is hashed in too, so even within
  * a day two seen keys cannot be told to belong to the same reader.
  */
-export function createSeenKeys(store: Store): SeenKeyFn {
+export function createSeenKeys(store: Pick<Store, 'daySecret'>): SeenKeyFn {
   let day = '';
-  let secret: Buffer | undefined;
-  return (material, article, at) => {
+  let secret: Promise<Buffer> | undefined;
+  return async (material, article, at) => {
     const today = utcDay(at);
     if (today !== day || secret === undefined) {
-      secret = store.daySecret(today);
+      // One lookup per day however many reads arrive while it is under way; a failed one is asked again.
+      const asked = store.daySecret(today);
+      secret = asked;
       day = today;
+      asked.catch(() => {
+        if (secret === asked) secret = undefined;
+      });
     }
     // 128 bits: collisions between two real readers are out of reach.
-    return createHmac('sha256', secret).update(material).update('\n').update(article).digest('base64url').slice(0, 22);
+    return createHmac('sha256', await secret).update(material).update('\n').update(article).digest('base64url').slice(0, 22);
   };
 }

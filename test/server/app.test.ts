@@ -46,7 +46,7 @@ describe('HTTP routes', () => {
     const body = (await response.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe(code);
     expect(body.error.message).not.toBe('');
-    expect(server.store.reads('blog.example.com', '/posts/hello')).toBe(1);
+    expect(await server.store.reads('blog.example.com', '/posts/hello')).toBe(1);
   });
 
   it('answers unknown routes with a JSON 404', async () => {

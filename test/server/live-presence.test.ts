@@ -42,7 +42,7 @@ describe('live on a busy article', () => {
     // Every page still open ends on 18, whatever it saw while the crowd moved.
     await Promise.all([watcher, ...readers].map((page) => shows(page, '/busy', 18)));
     expect(await liveFigures(server, '/busy')).toEqual({ count: 18, stats: 18 });
-    expect(server.store.reads(SITE, '/busy')).toBe(0);
+    expect(await server.store.reads(SITE, '/busy')).toBe(0);
     await Promise.all([watcher, ...readers].map((page) => page.close()));
   });
 

@@ -2,30 +2,32 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SCHEMA_VERSION, openStore, utcDay, type Store } from '../../server/store.js';
+import { SCHEMA_VERSION, openLmdbStore, type LmdbStore } from '../../server/store/lmdb/lmdb-store.js';
+import { utcDay } from '../../server/utc-day.js';
+import { readAll } from '../../server/store/read-all.js';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 2, 1, 10);
 
 describe('openStore', () => {
   let dir: string;
-  let store: Store;
+  let store: LmdbStore;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'readcounter-store-'));
-    store = openStore(dir);
+    store = openLmdbStore(dir);
   });
   afterEach(async () => {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('starts every article at 0', () => {
-    expect(store.reads('example.com', '/a')).toBe(0);
+  it('starts every article at 0', async () => {
+    expect(await store.reads('example.com', '/a')).toBe(0);
   });
 
   it('increments atomically under many concurrent increments', async () => {
     const results = await Promise.all(Array.from({ length: 2000 }, () => store.increment('example.com', '/hot', T0)));
-    expect(store.reads('example.com', '/hot')).toBe(2000);
+    expect(await store.reads('example.com', '/hot')).toBe(2000);
     // Every increment saw a distinct total: no two read-modify-writes interleaved.
     expect(new Set(results).size).toBe(2000);
     expect(Math.max(...(results as number[]))).toBe(2000);
@@ -35,10 +37,10 @@ describe('openStore', () => {
     await store.increment('a.example', '/x', T0);
     await store.increment('b.example', '/x', T0);
     await store.increment('b.example', '/x', T0);
-    expect(store.reads('a.example', '/x')).toBe(1);
-    expect(store.reads('b.example', '/x')).toBe(2);
-    expect(store.reads('a.example', '/y')).toBe(0);
-    expect([...store.totals('b.example')]).toEqual([{ site: 'b.example', article: '/x', reads: 2 }]);
+    expect(await store.reads('a.example', '/x')).toBe(1);
+    expect(await store.reads('b.example', '/x')).toBe(2);
+    expect(await store.reads('a.example', '/y')).toBe(0);
+    expect((await readAll(store.totals('b.example')))).toEqual([{ site: 'b.example', article: '/x', reads: 2 }]);
   });
 
   it('keeps daily buckets that sum to the total', async () => {
@@ -48,10 +50,10 @@ describe('openStore', () => {
     }
     writes.push(store.increment('example.com', '/b', T0));
     await Promise.all(writes);
-    const rows = store.daily('example.com', '2000-01-01', '2100-01-01', '/a');
+    const rows = await store.daily('example.com', '2000-01-01', '2100-01-01', '/a');
     expect(rows.map((r) => r.reads)).toEqual([1, 2, 3, 4, 5]);
-    expect(rows.reduce((sum, r) => sum + r.reads, 0)).toBe(store.reads('example.com', '/a'));
-    expect(store.daily('example.com', utcDay(T0 + DAY), utcDay(T0 + 2 * DAY)).map((r) => [r.article, r.day])).toEqual([
+    expect(rows.reduce((sum, r) => sum + r.reads, 0)).toBe(await store.reads('example.com', '/a'));
+    expect((await store.daily('example.com', utcDay(T0 + DAY), utcDay(T0 + 2 * DAY))).map((r) => [r.article, r.day])).toEqual([
       ['/a', '2026-03-02'],
       ['/a', '2026-03-03'],
     ]);
@@ -60,8 +62,8 @@ describe('openStore', () => {
   it('keeps counts across close and reopen', async () => {
     await Promise.all([store.increment('example.com', '/a', T0), store.increment('example.com', '/a', T0)]);
     await store.close();
-    store = openStore(dir);
-    expect(store.reads('example.com', '/a')).toBe(2);
+    store = openLmdbStore(dir);
+    expect(await store.reads('example.com', '/a')).toBe(2);
     expect(await store.increment('example.com', '/a', T0)).toBe(3);
   });
 
@@ -72,8 +74,8 @@ describe('openStore', () => {
   it('refuses a store written by a newer schema, naming DATA_DIR', async () => {
     await store.root.openDB({ name: 'meta' }).put('schemaVersion', SCHEMA_VERSION + 1);
     await store.close();
-    expect(() => openStore(dir)).toThrow(/DATA_DIR .* schema version 3; this release reads versions 1–2/);
-    store = openStore(mkdtempSync(join(tmpdir(), 'readcounter-store-')));
+    expect(() => openLmdbStore(dir)).toThrow(/DATA_DIR .* schema version 3; this release reads versions 1–2/);
+    store = openLmdbStore(mkdtempSync(join(tmpdir(), 'readcounter-store-')));
   });
 });
 
@@ -82,7 +84,7 @@ describe('openStore on a bad DATA_DIR', () => {
     const dir = mkdtempSync(join(tmpdir(), 'readcounter-store-'));
     const file = join(dir, 'not-a-dir');
     writeFileSync(file, 'x');
-    expect(() => openStore(file)).toThrow(/DATA_DIR ".*not-a-dir" cannot be used: .*It must be a writable folder/);
+    expect(() => openLmdbStore(file)).toThrow(/DATA_DIR ".*not-a-dir" cannot be used: .*It must be a writable folder/);
     rmSync(dir, { recursive: true, force: true });
   });
 });

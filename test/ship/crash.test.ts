@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../server/store.js';
+import { openLmdbStore } from '../../server/store/lmdb/lmdb-store.js';
 import { startServerProcess } from '../helpers/process.js';
 import { FAST_READS, TEST_SITE, storedCounts, streamReads, tempDir } from './helpers.js';
 
@@ -49,10 +49,10 @@ describe('kill -9 at random moments', () => {
     expect(acknowledged).toBeGreaterThanOrEqual(ROUNDS);
     console.log(`crash test: ${ROUNDS} kill -9s, ${acknowledged} acknowledged reads, none lost (seed ${SEED})`);
     // Every commit was whole: each total still equals the sum of its daily buckets.
-    const store = openStore(dir.path);
+    const store = openLmdbStore(dir.path);
     try {
-      for (const { article, reads } of store.totals(TEST_SITE)) {
-        const days = store.daily(TEST_SITE, '0000-01-01', '9999-12-31', article).reduce((sum, row) => sum + row.reads, 0);
+      for await (const { article, reads } of store.totals(TEST_SITE)) {
+        const days = (await store.daily(TEST_SITE, '0000-01-01', '9999-12-31', article)).reduce((sum, row) => sum + row.reads, 0);
         expect(days, article).toBe(reads);
       }
     } finally {

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runServerProcess, startServerProcess } from '../helpers/process.js';
 import { connect, type TestSocket } from '../helpers/ws.js';
 import { FAST_READS, canMountTmpfs, mountTmpfs, storedCounts } from './helpers.js';
-import { openStore } from '../../server/store.js';
+import { openLmdbStore } from '../../server/store/lmdb/lmdb-store.js';
 
 // Tests run as root, so chmod cannot stop a write. A tiny tmpfs is a real disk that really
 // fills up, or is really read-only. Without the right to mount (not root), say so and skip.
@@ -97,7 +97,7 @@ describe.skipIf(!CAN_MOUNT && process.env.CI === undefined)('a full or read-only
     // Over 256 MB free: the old check reused such an "ample" answer for a whole second.
     const disk = mountTmpfs('300m');
     mounts.push(disk);
-    const store = openStore(join(disk.path, 'data'));
+    const store = openLmdbStore(join(disk.path, 'data'));
     try {
       expect(await store.increment('blog.example.com', '/a', Date.now())).toBe(1);
       const free = fillDisk(disk.path);

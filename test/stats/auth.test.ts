@@ -76,7 +76,7 @@ describe('admin access with ADMIN_TOKEN set', () => {
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe('Bearer realm="readcounter"');
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe(code);
-    expect(server.store.reads(SITE, '/posts/hello')).toBe(1);
+    expect(await server.store.reads(SITE, '/posts/hello')).toBe(1);
   });
 
   it('answers the right token with 200', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { badgeColor, escapeXml, renderBadge } from '../../server/routes/badge.js';
 import { seed } from './seed.js';
+import { readAll } from '../../server/store/read-all.js';
 
 const SITE = 'blog.example.com';
 
@@ -67,11 +68,11 @@ describe('GET /badge.svg', () => {
     [`label=${'x'.repeat(65)}`, 'bad_label'],
     ['article=nope', 'bad_article'],
   ])('answers %s with a 400 %s, changing no count', async (query, code) => {
-    const before = JSON.stringify([...server.store.totals()]);
+    const before = JSON.stringify((await readAll(server.store.totals())));
     const response = await get(`site=${SITE}&${query}`);
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe(code);
-    expect(JSON.stringify([...server.store.totals()])).toBe(before);
+    expect(JSON.stringify((await readAll(server.store.totals())))).toBe(before);
   });
 
   it('answers a missing site with a 400 bad_site', async () => {

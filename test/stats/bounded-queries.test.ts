@@ -8,7 +8,7 @@ import { startServerProcess, type ServerProcess } from '../helpers/process.js';
 import { siteStats } from '../../server/stats/site-stats.js';
 import { ITEMS_PER_TURN } from '../../server/stats/yielding.js';
 import { CHUNK_BYTES } from '../../server/http/text-stream.js';
-import type { DailyRow, Store } from '../../server/store.js';
+import type { DailyRow, Store } from '../../server/store/port.js';
 import { ADMIN_TOKEN } from './admin-browser.js';
 
 const SITE = 'blog.example.com';
@@ -16,12 +16,12 @@ const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
 const DAY_MS = 86_400_000;
 
 /** `articles` articles with one row on each of `days` days ending at TEST_EPOCH, merged in one transaction. */
-function bulkSeed(store: Store, articles: number, days: number): number {
+async function bulkSeed(store: Store, articles: number, days: number): Promise<number> {
   const rows: DailyRow[] = [];
   for (let a = 0; a < articles; a++) {
     for (let d = 0; d < days; d++) rows.push({ site: SITE, article: `/posts/${a}`, day: new Date(TEST_EPOCH - d * DAY_MS).toISOString().slice(0, 10), reads: 1 + (a % 3) });
   }
-  store.mergeCounts(rows, []);
+  await store.mergeCounts(rows, []);
   return rows.length;
 }
 
@@ -34,7 +34,7 @@ describe('bounded admin queries', () => {
   };
   beforeAll(async () => {
     server = await startTestServer({ ADMIN_TOKEN });
-    rowCount = bulkSeed(server.store, 2000, 12);
+    rowCount = await bulkSeed(server.store, 2000, 12);
   });
   afterAll(async () => {
     await server.close();
@@ -78,7 +78,7 @@ describe('bounded admin queries', () => {
     expect(rowCount).toBeGreaterThan(2 * ITEMS_PER_TURN);
     await nextTurn();
     expect(done).toBe(false);
-    expect((await stats).reads).toBe(server.store.siteTotal(SITE).reads);
+    expect((await stats).reads).toBe((await server.store.siteTotal(SITE)).reads);
   });
 
   it('streams the export: /healthz answers while a download sits unread, and the whole file arrives', async () => {

@@ -4,6 +4,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { parseExport } from '../../server/export.js';
 import { ADMIN_TOKEN } from './admin-browser.js';
 import { seed } from './seed.js';
+import { readAll } from '../../server/store/read-all.js';
 
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
 const ARTICLES = ['/posts/plain', '/posts/a,comma', '/posts/"quoted"', "/posts/l'été", '/posts/=1+1', '/posts/multi word'];
@@ -13,9 +14,9 @@ describe('GET /api/export', () => {
   const get = (query: string) => fetch(`${server.url}/api/export?${query}`, { headers: auth });
 
   /** Every stored daily row, straight from the store. */
-  function storeRows(site?: string) {
-    const sites = [...new Set([...server.store.totals(site)].map((t) => t.site))];
-    return sites.flatMap((s) => server.store.daily(s, '0000-01-01', '9999-12-31'));
+  async function storeRows(site?: string) {
+    const sites = [...new Set((await readAll(server.store.totals(site))).map((t) => t.site))];
+    return (await Promise.all(sites.map((s) => server.store.daily(s, '0000-01-01', '9999-12-31')))).flat();
   }
 
   beforeAll(async () => {
@@ -46,9 +47,9 @@ describe('GET /api/export', () => {
       day: r.day!,
       reads: Number(r.reads),
     }));
-    expect(parsed).toEqual(storeRows());
+    expect(parsed).toEqual(await storeRows());
     for (const r of records) expect(r.day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(parseExport(text).rows).toEqual(storeRows());
+    expect(parseExport(text).rows).toEqual(await storeRows());
   });
 
   it('neutralises cells a spreadsheet would run as a formula', async () => {
@@ -64,8 +65,8 @@ describe('GET /api/export', () => {
     expect(response.headers.get('content-disposition')).toContain('readcounter-blog.example.com-2026-01-15.json');
     const body = (await response.json()) as { format: string; version: number; site: string; rows: unknown[]; totals: unknown[] };
     expect(body).toMatchObject({ format: 'readcounter-export', version: 1, site: 'blog.example.com' });
-    expect(body.rows).toEqual(storeRows('blog.example.com'));
-    expect(body.totals).toEqual([...server.store.totals('blog.example.com')]);
+    expect(body.rows).toEqual(await storeRows('blog.example.com'));
+    expect(body.totals).toEqual((await readAll(server.store.totals('blog.example.com'))));
   });
 
   it('limits CSV to one site', async () => {

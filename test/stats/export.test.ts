@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
 import { ExportFormatError, csvCell, parseCsv, parseExport, parseJson, toCsv, toJson, totalsFromRows } from '../../server/export.js';
-import type { DailyRow } from '../../server/store.js';
+import type { DailyRow } from '../../server/store/port.js';
 
 const rows: DailyRow[] = [
   { site: 'blog.example.com', article: '/posts/a,b "quoted"', day: '2026-01-14', reads: 2 },

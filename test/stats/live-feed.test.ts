@@ -91,12 +91,12 @@ describe('createLiveFeed', () => {
     const day = '2026-01-15';
     const at = Date.parse(`${day}T12:00:00Z`);
     const feed = createLiveFeed({
-      store: { totals: () => [{ site: SITE, article: '/a', reads: 5 }], daily: () => [{ site: SITE, article: '/a', day, reads: 5 }] },
+      store: { siteTotal: async () => ({ reads: 5, articles: 1 }), daily: async () => [{ site: SITE, article: '/a', day, reads: 5 }] },
       hub: () => ({ topicsOf: () => [] }),
       now: () => at,
     });
     const frames: Array<{ type: string; reads: number }> = [];
-    feed.watch({ bufferedAmount: 0, send: (frame) => void frames.push(JSON.parse(frame.toString())) }, SITE);
+    await feed.watch({ bufferedAmount: 0, send: (frame) => void frames.push(JSON.parse(frame.toString())) }, SITE);
     for (let reads = 6; reads <= 105; reads++) feed.events.readCounted(SITE, '/a', reads, at);
     await new Promise((resolve) => setImmediate(resolve));
     feed.close();

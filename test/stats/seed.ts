@@ -1,4 +1,4 @@
-import type { Store } from '../../server/store.js';
+import type { Store } from '../../server/store/port.js';
 
 const DAY_MS = 86_400_000;
 

@@ -3,6 +3,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import type { SiteStats } from '../../server/stats/site-stats.js';
 import { ADMIN_TOKEN } from './admin-browser.js';
 import { seed } from './seed.js';
+import { readAll } from '../../server/store/read-all.js';
 
 const SITE = 'blog.example.com';
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -42,7 +43,7 @@ describe('GET /api/stats', () => {
     const sum = body.daily.reduce((s, d) => s + d.reads, 0);
     expect(body.reads).toBe(sum);
     expect(body.total).toBe(sum);
-    const storeTotal = [...server.store.totals(SITE)].reduce((s, t) => s + t.reads, 0);
+    const storeTotal = (await readAll(server.store.totals(SITE))).reduce((s, t) => s + t.reads, 0);
     expect(body.total).toBe(storeTotal);
     expect(body.articles.reduce((s, a) => s + a.reads, 0)).toBe(sum);
     expect(body.articles.map((a) => [a.article, a.reads, a.total])).toEqual([['/posts/a', 10, 10], ['/posts/b', 6, 6]]);
@@ -86,12 +87,12 @@ describe('GET /api/stats', () => {
     ['from=2000-01-01&to=2026-01-10', 'bad_date'],
     ['from=', 'bad_date'],
   ])('answers %s with a 400 %s that says what is expected, changing nothing', async (query, code) => {
-    const before = [...server.store.totals()];
+    const before = (await readAll(server.store.totals()));
     const { status, body } = await get(`site=${SITE}&${query}`);
     expect(status).toBe(400);
     expect(body.error.code).toBe(code);
     expect(body.error.message).toMatch(/YYYY-MM-DD|after|at most/);
-    expect([...server.store.totals()]).toEqual(before);
+    expect((await readAll(server.store.totals()))).toEqual(before);
   });
 
   it('answers a missing site with a 400 listing the known sites', async () => {

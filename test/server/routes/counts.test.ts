@@ -76,8 +76,8 @@ describe('GET /api/counts', () => {
     const body = (await response.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe(code);
     expect(body.error.message).not.toBe('');
-    expect(server.store.reads(SITE, '/posts/a')).toBe(2);
-    expect(server.store.reads(SITE, '/posts/b')).toBe(1);
-    expect(server.store.reads(SITE, '/p/0')).toBe(0);
+    expect(await server.store.reads(SITE, '/posts/a')).toBe(2);
+    expect(await server.store.reads(SITE, '/posts/b')).toBe(1);
+    expect(await server.store.reads(SITE, '/p/0')).toBe(0);
   });
 });

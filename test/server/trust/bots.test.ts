@@ -45,7 +45,7 @@ describe('bots on /ws', () => {
     server.clock.advance(60_000);
     bot.send({ type: 'read', article: '/a' });
     expect(await bot.next('error')).toMatchObject({ code: 'bot', article: '/a' });
-    expect(server.store.reads(SITE, '/a')).toBe(1);
+    expect(await server.store.reads(SITE, '/a')).toBe(1);
     expect(server.hub.live(SITE, '/a')).toBe(0);
     expect(seen).toEqual([reason]);
 
@@ -69,7 +69,7 @@ describe('Do Not Track and Global Privacy Control on the upgrade', () => {
     server.clock.advance(10_000);
     page.send({ type: 'read', article: '/a' });
     expect(await page.next('error')).toMatchObject({ code: 'do_not_track' });
-    expect(server.store.reads(SITE, '/a')).toBe(0);
+    expect(await server.store.reads(SITE, '/a')).toBe(0);
     await page.close();
     await server.close();
   });

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { publicReads, startTestServer, type TestServer } from '../../helpers/server.js';
 import { readOnce, tryUpgrade } from '../../helpers/ws.js';
+import { readAll } from '../../../server/store/read-all.js';
 
 /** Every site the store holds. */
-const sites = (server: TestServer): string[] => [...server.store.sites()].map((s) => s.site);
+const sites = async (server: TestServer): Promise<string[]> => (await readAll(server.store.sites())).map((s) => s.site);
 
 describe('no site from a forged header', () => {
   let server: TestServer;
@@ -16,7 +17,7 @@ describe('no site from a forged header', () => {
     const refusal = await tryUpgrade(server.wsUrl, { origin: 'http://junk.test', headers: { host: 'junk.test' } });
     expect(refusal).toMatchObject({ status: 403, error: { code: 'origin_not_allowed' } });
     expect(await readOnce(server.wsUrl, server.clock.advance, '/', { origin: 'https://blog.example.com', headers: { host: 'junk.test' } })).toMatchObject({ type: 'counted' });
-    expect(sites(server)).toEqual(['blog.example.com']);
+    expect(await sites(server)).toEqual(['blog.example.com']);
     expect(await publicReads(server.url, 'junk.test', '/')).toBe(0);
   });
 
@@ -28,7 +29,7 @@ describe('no site from a forged header', () => {
     for (const origin of ['https://b.test', 'https://www.b.test', 'https://c.test']) {
       expect(await tryUpgrade(server.wsUrl, { origin })).toEqual({ status: 101 });
     }
-    expect(sites(server)).toEqual([]);
+    expect(await sites(server)).toEqual([]);
   });
 
   it('lets plain http through for a bare localhost or loopback entry, where it is normal', async () => {
@@ -67,7 +68,7 @@ describe('caps on the sites and articles reads may create', () => {
     const refused = await readOnce(server.wsUrl, server.clock.advance, '/', { origin: 'https://two.example' });
     expect(refused).toMatchObject({ type: 'error', code: 'too_many_sites', message: expect.stringContaining('MAX_SITES') });
     expect(await publicReads(server.url, 'two.example', '/')).toBe(0);
-    expect(sites(server)).toEqual(['one.example']);
+    expect(await sites(server)).toEqual(['one.example']);
     // The site that exists keeps counting.
     expect(await readOnce(server.wsUrl, server.clock.advance, '/', { origin: 'https://one.example' })).toMatchObject({ type: 'counted', reads: 2 });
   });
@@ -78,7 +79,7 @@ describe('caps on the sites and articles reads may create', () => {
     const refused = await readOnce(server.wsUrl, server.clock.advance, '/b');
     expect(refused).toMatchObject({ type: 'error', code: 'too_many_articles', article: '/b', message: expect.stringContaining('MAX_ARTICLES_PER_SITE') });
     expect(await publicReads(server.url, 'blog.example.com', '/b')).toBe(0);
-    expect(server.store.siteTotal('blog.example.com')).toEqual({ reads: 1, articles: 1 });
+    expect(await server.store.siteTotal('blog.example.com')).toEqual({ reads: 1, articles: 1 });
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 });

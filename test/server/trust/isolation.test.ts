@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { connect, readOnce, upgradeStatus } from '../../helpers/ws.js';
+import { readAll } from '../../../server/store/read-all.js';
 
 const A = 'https://a.example';
 const B_SITE = 'b.example';
 
 /** Every count the store holds for site B. */
-function siteB(server: TestServer): Array<{ article: string; reads: number }> {
-  return [...server.store.totals(B_SITE)].map(({ article, reads }) => ({ article, reads }));
+async function siteB(server: TestServer): Promise<Array<{ article: string; reads: number }>> {
+  return (await readAll(server.store.totals(B_SITE))).map(({ article, reads }) => ({ article, reads }));
 }
 
 describe('sites are kept apart', () => {
@@ -17,7 +18,7 @@ describe('sites are kept apart', () => {
     server = await startTestServer({ ALLOWED_ORIGINS: `${A},https://b.example` });
     await server.store.increment(B_SITE, '/x', server.clock.now());
     await server.store.increment(B_SITE, '/only-b', server.clock.now());
-    before = siteB(server);
+    before = await siteB(server);
     expect(before).toEqual([{ article: '/only-b', reads: 1 }, { article: '/x', reads: 1 }]);
   });
   afterAll(async () => {
@@ -37,7 +38,7 @@ describe('sites are kept apart', () => {
   ])('a page of site A reading %j changes nothing of site B', async (article) => {
     const answer = await readOnce(server.wsUrl, server.clock.advance, article, { origin: A });
     expect(['counted', 'error']).toContain(answer.type);
-    expect(siteB(server)).toEqual(before);
+    expect(await siteB(server)).toEqual(before);
   });
 
   it.each([
@@ -48,7 +49,7 @@ describe('sites are kept apart', () => {
     'https://b.example@evil.example',
   ])('a forged Origin %j is refused before the socket opens', async (origin) => {
     expect(await upgradeStatus(server.wsUrl, origin)).toBe(403);
-    expect(siteB(server)).toEqual(before);
+    expect(await siteB(server)).toEqual(before);
   });
 
   it('a page of site A subscribed to B’s article sees A’s count, never B’s', async () => {
@@ -63,7 +64,7 @@ describe('sites are kept apart', () => {
       const response = await fetch(`${server.url}/api/count?site=${B_SITE}&article=/x`, { method });
       expect(response.status).toBe(404);
     }
-    expect(siteB(server)).toEqual(before);
+    expect(await siteB(server)).toEqual(before);
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 });

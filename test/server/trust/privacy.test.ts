@@ -29,7 +29,7 @@ describe('no personal data is kept', () => {
     page.sendRaw('{"type":"read","article":"/private"');
     await page.next('error');
     await page.close();
-    expect(server.store.reads('blog.example.com', '/private')).toBe(IPS.length * USER_AGENTS.length);
+    expect(await server.store.reads('blog.example.com', '/private')).toBe(IPS.length * USER_AGENTS.length);
 
     const dataDir = server.dataDir;
     await server.server.close();

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { connect, type TestSocket } from '../../helpers/ws.js';
+import { readAll } from '../../../server/store/read-all.js';
 
 const SITE = 'blog.example.com';
 
@@ -15,7 +16,7 @@ describe('topic limits', () => {
   let server: TestServer;
   afterEach(async () => {
     // Nothing any refusal did reached the store.
-    expect([...server.store.totals()]).toEqual([]);
+    expect((await readAll(server.store.totals()))).toEqual([]);
     await server.close();
   });
 

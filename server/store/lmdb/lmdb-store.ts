@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { open, type RootDatabase } from 'lmdb';
+import { utcDay } from '../../utc-day.js';
+import { BUDGET_SPENT, NO_CAPS, StoreCapError, StoreError, type ArticleTotal, type DailyRow, type IncrementResult, type Store, type StoreCaps } from '../port.js';
 import { DISK_FULL, createRoomCheck, lmdbFilesExist } from './disk-room.js';
-import { openSiteTotals, StoreCapError, type SiteTotal, type StoreCaps } from './site-totals.js';
-import { migrate, SchemaError } from './store-schema.js';
-import { utcDay } from './utc-day.js';
+import { openSessionKeys } from './session-keys.js';
+import { openSiteTotals } from './site-totals.js';
+import { migrate, SchemaError } from './schema.js';
 
-export { OLDEST_SCHEMA_VERSION, SCHEMA_VERSION } from './store-schema.js';
-export { isCalendarDay, utcDay } from './utc-day.js';
+export { OLDEST_SCHEMA_VERSION, SCHEMA_VERSION } from './schema.js';
 
 /** Name of the LMDB file inside DATA_DIR (LMDB adds `-lock` beside it). */
 export const STORE_FILE = 'readcounter.mdb';
@@ -25,92 +26,25 @@ export function isUnawaitedCommitFailure(reason: unknown): reason is Error & { c
   return reason instanceof Error && reason.message.startsWith('Commit failed') && 'commitError' in reason;
 }
 
-/** The store could not be opened or written; the message names DATA_DIR and the cause. */
-export class StoreError extends Error {
-  override name = 'StoreError';
-}
-
 /** The error for a DATA_DIR that cannot be opened, naming the folder, the cause and the fix. */
 export function unusableDataDir(dir: string, cause: unknown): StoreError {
   return new StoreError(`DATA_DIR ${JSON.stringify(dir)} cannot be used: ${(cause as Error).message}. It must be a writable folder.`);
 }
 
-/**
- * A cap on reads counted under one opaque key (a network and article) per UTC day. The key
- * is kept beside the day's seen keys and deleted with them.
- */
-export interface DailyBudget {
-  key: string;
-  max: number;
-}
-
-/** What increment() resolves when a DailyBudget was already spent today: nothing changed. */
-export const BUDGET_SPENT = 'budget_spent';
-
-/** One article's reads on one UTC day. */
-export interface DailyRow {
-  site: string;
-  article: string;
-  day: string;
-  reads: number;
-}
-
-/** Per-article totals and daily buckets in LMDB. The store knows nothing of sockets. */
-export interface Store {
-  /**
-   * Adds one read and resolves with the new total once the write has committed. With a
-   * `seenKey` (an opaque per-reader-and-article hash), the read counts only if that key was
-   * not seen on the same UTC day; otherwise nothing changes and it resolves undefined. With
-   * a `budget`, it counts only while fewer than `budget.max` reads were counted under
-   * `budget.key` that day; otherwise nothing changes and it resolves BUDGET_SPENT.
-   * Rejects with StoreCapError, changing nothing, when the read would create a site or an
-   * article past the store's caps.
-   */
-  increment(site: string, article: string, at: number, seenKey?: string, budget?: DailyBudget): Promise<number | undefined | typeof BUDGET_SPENT>;
-  /**
-   * The secret of one UTC day for reader hashes, created on first use. Creating a day's
-   * secret deletes every other day's secret and every older day's seen keys.
-   */
-  daySecret(day: string): Buffer;
-  /** Committed total reads of one article; 0 when unknown. */
-  reads(site: string, article: string): number;
-  /** Every (site, article, total), ordered by site then article. */
-  totals(site?: string): Iterable<{ site: string; article: string; reads: number }>;
-  /** A site's reads of all time and its number of articles, in one lookup; zeros when unknown. */
-  siteTotal(site: string): SiteTotal;
-  /** Every site with its reads of all time and number of articles, ordered by site. */
-  sites(): Iterable<{ site: string } & SiteTotal>;
-  /** Daily rows of one site (or one article), `from` and `to` inclusive (`YYYY-MM-DD`). */
-  daily(site: string, from: string, to: string, article?: string): DailyRow[];
-  /**
-   * The same, read lazily, ordered by article then day: it seeks to each article's `from`, so
-   * the cost is the site's articles plus the rows in range, and it may be read across event
-   * turns (no snapshot is held open).
-   */
-  dailyRows(site: string, from: string, to: string, article?: string): Iterable<DailyRow>;
-  /** Writes a probe key: resolves true when the store is open and writable. */
-  checkWritable(at: number): Promise<boolean>;
-  /**
-   * Merges exported counts in one transaction (`readcounter import`): each day becomes the
-   * larger of the stored and the imported count, totals grow by what the days gained and never
-   * stay below an imported total. Merging the same data twice changes nothing; a failed merge
-   * changes nothing.
-   */
-  mergeCounts(rows: readonly DailyRow[], totals: readonly { site: string; article: string; reads: number }[]): { daysChanged: number; readsAdded: number };
-  /** Waits for pending writes, then closes LMDB. Safe to call twice. */
-  close(): Promise<void>;
-  /** The LMDB environment, for features that keep their own keys beside the counts. */
+/** The LMDB store: the store port, and a file-level backup only an embedded store can make. */
+export interface LmdbStore extends Store {
+  /** Writes a consistent copy of the whole environment to `file` (one read snapshot; writes carry on). */
+  backup(file: string): Promise<void>;
+  /** The LMDB environment, for LMDB-only tests and file tools; nothing behind the port uses it. */
   readonly root: RootDatabase;
 }
-
-const NO_CAPS: StoreCaps = { maxSites: Infinity, maxArticlesPerSite: Infinity };
 
 /**
  * Opens (creating if needed) the store in `dataDir`, migrating an older schema. `caps` bound
  * the sites and articles a read may create (the CLI's import is not bounded). Fails with a StoreError naming
  * DATA_DIR when the folder cannot be created or written.
  */
-export function openStore(dataDir: string, log: (message: string) => void = () => {}, caps: StoreCaps = NO_CAPS): Store {
+export function openLmdbStore(dataDir: string, log: (message: string) => void = () => {}, caps: StoreCaps = NO_CAPS): LmdbStore {
   const dir = resolve(dataDir);
   const roomToWrite = createRoomCheck(dir);
   let root: RootDatabase;
@@ -158,8 +92,26 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
     return Promise.reject(cannotWrite(problem));
   };
 
+  const totalsOf = function* (site?: string): Generator<ArticleTotal> {
+    const start = site === undefined ? undefined : ([site] as unknown as [string, string]);
+    for (const { key, value } of totals.getRange({ start, snapshot: false })) {
+      if (site !== undefined && key[0] !== site) break;
+      yield { site: key[0], article: key[1], reads: value };
+    }
+  };
+  const dailyRowsOf = function* (site: string, from: string, to: string, article?: string): Generator<DailyRow> {
+    const articles = article === undefined ? totalsOf(site) : [{ article }];
+    for (const { article: name } of articles) {
+      // A day is YYYY-MM-DD, so `${to}~` sorts after `to` and before the day after it.
+      for (const { key, value } of days.getRange({ start: [site, name, from], end: [site, name, `${to}~`], snapshot: false })) {
+        yield { site, article: name, day: key[2], reads: value };
+      }
+    }
+  };
+
   return {
     root,
+    sessions: openSessionKeys(root),
     increment(site, article, at, seenKey, budget) {
       const day = utcDay(at);
       const problem = roomToWrite();
@@ -168,7 +120,7 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
       // event turn into a single commit; the callback runs inside the write lock, so the
       // get-then-put cannot race another increment, and two tabs of one reader cannot both
       // pass the seen check.
-      const write = root.transaction((): number | undefined | typeof BUDGET_SPENT | StoreCapError => {
+      const write = root.transaction((): IncrementResult | StoreCapError => {
         const key = seenKey === undefined ? undefined : `${day}|${seenKey}`;
         if (key !== undefined && seen.get(key) !== undefined) return undefined;
         const stored = totals.get([site, article]);
@@ -199,10 +151,13 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
         return result;
       });
     },
-    reads: (site, article) => totals.get([site, article]) ?? 0,
-    siteTotal: (site) => siteTotals.get(site) ?? { reads: 0, articles: 0 },
-    sites: () => siteTotals.all(),
-    daySecret(day) {
+    // Reads are synchronous in LMDB (a memory-mapped lookup); the port is async for a network store.
+    readsNow: (site, article) => totals.get([site, article]) ?? 0,
+    reads: async (site, article) => totals.get([site, article]) ?? 0,
+    readsOf: async (site, articles) => articles.map((article) => totals.get([site, article]) ?? 0),
+    siteTotal: async (site) => siteTotals.get(site) ?? { reads: 0, articles: 0 },
+    sites: () => toAsync(siteTotals.all()),
+    async daySecret(day) {
       const found = secrets.get(day);
       if (found !== undefined) return found;
       const problem = roomToWrite();
@@ -218,26 +173,10 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
       });
       return secret;
     },
-    *totals(site) {
-      const start = site === undefined ? undefined : ([site] as unknown as [string, string]);
-      for (const { key, value } of totals.getRange({ start, snapshot: false })) {
-        if (site !== undefined && key[0] !== site) break;
-        yield { site: key[0], article: key[1], reads: value };
-      }
-    },
-    daily(site, from, to, article) {
-      return [...this.dailyRows(site, from, to, article)];
-    },
-    *dailyRows(site, from, to, article) {
-      const articles = article === undefined ? this.totals(site) : [{ article }];
-      for (const { article: name } of articles) {
-        // A day is YYYY-MM-DD, so `${to}~` sorts after `to` and before the day after it.
-        for (const { key, value } of days.getRange({ start: [site, name, from], end: [site, name, `${to}~`], snapshot: false })) {
-          yield { site, article: name, day: key[2], reads: value };
-        }
-      }
-    },
-    mergeCounts(rows, imported) {
+    totals: (site) => toAsync(totalsOf(site)),
+    daily: async (site, from, to, article) => [...dailyRowsOf(site, from, to, article)],
+    dailyRows: (site, from, to, article) => toAsync(dailyRowsOf(site, from, to, article)),
+    async mergeCounts(rows, imported) {
       const problem = roomToWrite();
       if (problem !== undefined) throw cannotWrite(problem);
       return root.transactionSync(() => {
@@ -260,6 +199,9 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
         return { daysChanged, readsAdded };
       });
     },
+    async backup(file) {
+      await root.backup(file, false);
+    },
     async checkWritable(at) {
       if (writeFailedAt !== undefined && at - writeFailedAt < WRITE_FAILURE_MS) return false;
       if (roomToWrite() !== undefined) return false;
@@ -278,4 +220,9 @@ export function openStore(dataDir: string, log: (message: string) => void = () =
       return closing;
     },
   };
+}
+
+/** A synchronous LMDB range as the port's async iterable; read lazily, one row per step. */
+async function* toAsync<T>(rows: Iterable<T>): AsyncGenerator<T> {
+  yield* rows;
 }

@@ -1,32 +1,5 @@
 import type { Database, RootDatabase } from 'lmdb';
-
-/** A site's running figures: its reads of all time and how many articles it has. */
-export interface SiteTotal {
-  reads: number;
-  articles: number;
-}
-
-/** How many sites, and articles per site, the store will create; counts already stored keep counting. */
-export interface StoreCaps {
-  /** @default Infinity */
-  maxSites: number;
-  /** @default Infinity */
-  maxArticlesPerSite: number;
-}
-
-/** The refusal codes of a read that would create a site or an article past a cap. */
-export type CapCode = 'too_many_sites' | 'too_many_articles';
-
-/** A read refused because it would create a site or an article past a cap; nothing changed. */
-export class StoreCapError extends Error {
-  override name = 'StoreCapError';
-  constructor(
-    readonly code: CapCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { StoreCapError, type SiteTotal, type StoreCaps } from '../port.js';
 
 /**
  * Per-site totals kept beside the per-article ones, so a site-wide figure (the badge, the site
