@@ -14,7 +14,7 @@ import { createSockets } from './live/sockets.js';
 import { createReadRecorder } from './reads.js';
 import { listen } from './listen.js';
 import { NO_EVENTS, type ServerEvents } from './events.js';
-import { createAdminFeatures } from './admin/features.js';
+import { createAdminFeatures } from './dashboard/features.js';
 import { createIpLimits } from './trust/ip-limits.js';
 import { createSeenKeys } from './trust/dedupe.js';
 import { createTopicLimits } from './trust/topic-limits.js';

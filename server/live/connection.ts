@@ -32,7 +32,7 @@ export interface ConnectionContext {
   events: ServerEvents;
   /** The `hello` frame, framed once for every connection. */
   hello: Framed;
-  /** The dashboard's live channel (server/admin/live-feed.ts), for admin connections' `watch-site`. */
+  /** The dashboard's live channel (server/dashboard/live-feed.ts), for admin connections' `watch-site`. */
   feed: { watch(peer: Peer, site: string): void; unwatch(peer: Peer): void };
 }
 

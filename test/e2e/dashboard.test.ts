@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newContext } from './browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { ADMIN_TOKEN, loginInBrowser } from '../stats/admin-browser.js';
-import { countRead } from '../stats/reads.js';
-import { seed } from '../stats/seed.js';
+import { ADMIN_TOKEN, loginInBrowser } from '../helpers/admin-browser.js';
+import { countRead } from '../helpers/count-read.js';
+import { seed } from '../helpers/seed.js';
 
 const SITE = 'blog.example.com';
 const SCRIPT_KEY = '/<script>alert(1)</script>';

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { connect, type TestSocket } from '../helpers/ws.js';
-import type { AdminServerMessage, ServerMessage } from '../../shared/protocol.js';
-import { ADMIN_TOKEN } from './admin-browser.js';
-import { countRead } from './reads.js';
-import { createLiveFeed } from '../../server/admin/live-feed.js';
+import { startTestServer, type TestServer } from '../../helpers/server.js';
+import { connect, type TestSocket } from '../../helpers/ws.js';
+import type { AdminServerMessage, ServerMessage } from '../../../shared/protocol.js';
+import { ADMIN_TOKEN } from '../../helpers/admin-browser.js';
+import { countRead } from '../../helpers/count-read.js';
+import { createLiveFeed } from '../../../server/dashboard/live-feed.js';
 
 const SITE = 'blog.example.com';
 

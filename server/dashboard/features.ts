@@ -5,7 +5,7 @@ import type { Hub } from '../live/hub.js';
 import type { Store } from '../store.js';
 import { combineEvents, type ServerEvents } from '../events.js';
 import { createMetrics, type Metrics } from '../metrics.js';
-import { metricsOnlyApp } from '../routes/metrics.js';
+import { metricsOnlyApp } from './metrics-routes.js';
 import { createAdmin, type Admin } from './admin.js';
 import { createLiveFeed, type LiveFeed } from './live-feed.js';
 import { listen } from '../listen.js';

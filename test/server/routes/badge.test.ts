@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { badgeColor, escapeXml, renderBadge } from '../../server/routes/badge.js';
-import { seed } from './seed.js';
+import { startTestServer, type TestServer } from '../../helpers/server.js';
+import { badgeColor, escapeXml, renderBadge } from '../../../server/routes/badge.js';
+import { seed } from '../../helpers/seed.js';
 
 const SITE = 'blog.example.com';
 
