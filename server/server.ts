@@ -71,10 +71,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await lock.release();
     throw error;
   }
-  // Before the hub: metrics and the dashboard feed listen to the events the hub and reads report.
-  const features = createAdminFeatures({ config, store, hub: () => hub, connections: () => sockets.connections.size, now, log, extra: extraEvents });
+  const hub = createHub({ loadReads: store.reads, now, minIntervalMs: config.broadcastIntervalMs, presence });
+  // Metrics and the dashboard feed listen to the events reads report, and observe the hub.
+  const features = createAdminFeatures({ config, store, hub, connections: () => sockets.connections.size, now, log, extra: extraEvents });
   const events = features.events;
-  const hub = createHub({ loadReads: store.reads, now, minIntervalMs: config.broadcastIntervalMs, onBroadcast: events.broadcast, presence });
   const limits = createIpLimits({ maxConnections: config.maxConnectionsPerIp, maxReadsPerMinute: config.maxReadsPerIpPerMinute, now });
   const seenKey = config.dedupe === 'daily' ? createSeenKeys(store) : undefined;
   const reads = createReadRecorder({ store, publish: hub.publish, now, events, limits, seenKey, maxReadsPerNetworkPerArticlePerDay: config.maxReadsPerIpPerArticlePerDay });

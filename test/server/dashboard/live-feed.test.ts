@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { connect, type TestSocket } from '../../helpers/ws.js';
 import type { AdminServerMessage, ServerMessage } from '../../../shared/protocol.js';
 import { ADMIN_TOKEN } from '../../helpers/admin-browser.js';
 import { countRead } from '../../helpers/count-read.js';
-import { createLiveFeed } from '../../../server/dashboard/live-feed.js';
+import { createLiveFeed, type LiveFeed } from '../../../server/dashboard/live-feed.js';
+import { createHub, type Hub, type Peer } from '../../../server/live/hub.js';
 
 const SITE = 'blog.example.com';
 
@@ -37,17 +38,26 @@ describe('the dashboard channel on /ws', () => {
     await server.close();
   });
 
-  it('sends a logged-in dashboard the site figures, then each counted read and the new figures', async () => {
+  it('sends a logged-in dashboard the site figures, a page arriving, then each counted read and the new figures', async () => {
     const dashboard = await adminSocket();
     dashboard.send({ type: 'watch-site', site: 'WWW.blog.example.com' });
     expect(await next(dashboard, 'site')).toEqual({ type: 'site', site: SITE, reads: 1, today: 1, live: 0, reading: [] });
 
-    const reader = await countRead(server, '/posts/hello');
+    const reader = await open({ origin: 'https://blog.example.com' });
+    reader.send({ type: 'subscribe', article: '/posts/hello', mode: 'reading' });
+    // No read yet: "reading now" follows the hub's presence, not a poll.
+    expect(await next(dashboard, 'site')).toEqual({ type: 'site', site: SITE, reads: 1, today: 1, live: 1, reading: [{ article: '/posts/hello', live: 1 }] });
+    await reader.next('count');
+    server.clock.advance(10_000);
+    reader.send({ type: 'read', article: '/posts/hello' });
+    await reader.next('counted');
     const feed = await next(dashboard, 'feed');
     // The article and the time: nothing about the reader.
     expect(feed).toEqual({ type: 'feed', site: SITE, article: '/posts/hello', reads: 2, at: new Date(server.clock.now()).toISOString() });
     expect(await next(dashboard, 'site')).toEqual({ type: 'site', site: SITE, reads: 2, today: 2, live: 1, reading: [{ article: '/posts/hello', live: 1 }] });
+
     await reader.close();
+    expect(await next(dashboard, 'site')).toEqual({ type: 'site', site: SITE, reads: 2, today: 2, live: 0, reading: [] });
   });
 
   it('sends nothing about other sites', async () => {
@@ -86,21 +96,91 @@ describe('the dashboard channel on /ws', () => {
   });
 });
 
+
+/** An admin socket that records the frames it is handed; `bufferedAmount` simulates a slow one. */
+function fakeAdmin(bufferedAmount = 0): Omit<Peer, 'bufferedAmount'> & { bufferedAmount: number; frames: Array<{ type: string; reads: number; today: number; live: number }> } {
+  const frames: Array<{ type: string; reads: number; today: number; live: number }> = [];
+  return { frames, bufferedAmount, send: (frame) => void frames.push(JSON.parse(frame.toString())) };
+}
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 describe('createLiveFeed', () => {
-  it('sends every read as a feed frame, but rebuilds the site figures once per event-loop turn', async () => {
-    const day = '2026-01-15';
-    const at = Date.parse(`${day}T12:00:00Z`);
-    const feed = createLiveFeed({
-      store: { totals: () => [{ site: SITE, article: '/a', reads: 5 }], daily: () => [{ site: SITE, article: '/a', day, reads: 5 }] },
-      hub: () => ({ topicsOf: () => [] }),
-      now: () => at,
+  const day = '2026-01-15';
+  let time = Date.parse(`${day}T12:00:00Z`);
+  let hub: Hub;
+  let feed: LiveFeed;
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    time = Date.parse(`${day}T12:00:00Z`);
+    hub = createHub({ loadReads: () => 0 });
+    feed = createLiveFeed({
+      store: { siteTotal: () => ({ reads: 5, articles: 1 }), daily: (_site, from) => (from === day ? [{ site: SITE, article: '/a', day, reads: 5 }] : []) },
+      hub,
+      now: () => time,
     });
-    const frames: Array<{ type: string; reads: number }> = [];
-    feed.watch({ bufferedAmount: 0, send: (frame) => void frames.push(JSON.parse(frame.toString())) }, SITE);
-    for (let reads = 6; reads <= 105; reads++) feed.events.readCounted(SITE, '/a', reads, at);
-    await new Promise((resolve) => setImmediate(resolve));
+  });
+  afterEach(() => {
     feed.close();
-    expect(frames.filter((f) => f.type === 'feed')).toHaveLength(100);
-    expect(frames.filter((f) => f.type === 'site').map((f) => f.reads)).toEqual([5, 105]);
+    hub.close();
+    vi.useRealTimers();
+  });
+
+  it('sends every read as a feed frame, but the site figures once per event-loop turn (latest wins)', async () => {
+    const admin = fakeAdmin();
+    feed.watch(admin, SITE);
+    await nextTurn();
+    for (let reads = 6; reads <= 105; reads++) feed.events.readCounted(SITE, '/a', reads, time);
+    await nextTurn();
+    expect(admin.frames.filter((f) => f.type === 'feed')).toHaveLength(100);
+    expect(admin.frames.filter((f) => f.type === 'site').map((f) => [f.reads, f.today])).toEqual([[5, 5], [105, 105]]);
+  });
+
+  it('skips a dashboard socket over the hub\'s back-pressure limit (64 KiB) for feed frames, and brings it up to date once it drains', async () => {
+    const slow = fakeAdmin();
+    feed.watch(slow, SITE);
+    await nextTurn();
+    slow.bufferedAmount = 100 * 1024;
+    feed.events.readCounted(SITE, '/a', 6, time);
+    await nextTurn();
+    expect(slow.frames.map((f) => f.type)).toEqual(['site']);
+    slow.bufferedAmount = 0;
+    vi.advanceTimersByTime(50);
+    await nextTurn();
+    expect(slow.frames.at(-1)).toMatchObject({ type: 'site', reads: 6, today: 6 });
+  });
+
+  it('follows "reading now" through the hub\'s presence, with no read and no poll', async () => {
+    const admin = fakeAdmin();
+    feed.watch(admin, SITE);
+    await nextTurn();
+    const page = fakeAdmin();
+    const topic = hub.subscribe(page, SITE, '/a', 'reading');
+    vi.advanceTimersByTime(1000);
+    await nextTurn();
+    expect(admin.frames.map((f) => [f.type, f.live])).toEqual([['site', 0], ['site', 1]]);
+    hub.unsubscribe(page, topic, 'reading');
+    vi.advanceTimersByTime(1000);
+    await nextTurn();
+    expect(admin.frames.map((f) => [f.type, f.live])).toEqual([['site', 0], ['site', 1], ['site', 0]]);
+  });
+
+  it('starts "today" over at 00:00 UTC with nothing else happening', async () => {
+    const admin = fakeAdmin();
+    feed.watch(admin, SITE);
+    await nextTurn();
+    time = Date.parse('2026-01-16T00:00:00Z');
+    vi.advanceTimersByTime(12 * 3_600_000);
+    await nextTurn();
+    expect(admin.frames.map((f) => [f.reads, f.today])).toEqual([[5, 5], [5, 0]]);
+  });
+
+  it('never puts a socket that closed while its site\'s figures were read on the channel', async () => {
+    const admin = fakeAdmin();
+    feed.watch(admin, SITE);
+    feed.unwatch(admin);
+    await nextTurn();
+    expect(admin.frames).toEqual([]);
+    expect([...hub.watchedSites()]).toEqual([]);
   });
 });
