@@ -164,6 +164,24 @@ describe('the dashboard in Chromium', () => {
     await Promise.all([reader.close(), context.close()]);
   });
 
+  it('reconnects after a server restart with the page\'s socket, watches the site again and shows the next read', async () => {
+    const { context, page } = await loginInBrowser(browser, server.url);
+    await context.clock.install();
+    await page.goto(`${server.url}/dashboard?site=${SITE}&days=7`);
+    const status = () => page.textContent('[data-status]');
+    await expect.poll(status).toBe('live');
+    const total = Number(await page.textContent('[data-stat="total"]'));
+
+    await server.restart();
+    await expect.poll(status).toBe('reconnecting…');
+    // The page's first retry waits less than a second of its own time (the element's backoff).
+    await page.clock.runFor(1000);
+    await expect.poll(status).toBe('live');
+    const reader = await countRead(server, '/posts/hello');
+    await expect.poll(() => page.textContent('[data-stat="total"]').then(Number), { timeout: 1000 }).toBe(total + 1);
+    await Promise.all([reader.close(), context.close()]);
+  });
+
   it('opens on the site chosen last, not the one with the most reads', async () => {
     const { context, page } = await loginInBrowser(browser, server.url);
     expect(await page.textContent('h1')).toBe(SITE);
