@@ -13,9 +13,12 @@ export interface FeedItem {
   at: number;
 }
 
+type Awaitable<T> = T | Promise<Awaited<T>>;
+
 /** Options for createLiveFeed(). */
 export interface LiveFeedOptions {
-  store: Pick<Store, 'siteTotal' | 'daily'>;
+  /** What the feed reads of the store, once per watched site; the embedded store answers at once, the store port with a promise. */
+  store: { [K in 'siteTotal' | 'daily']: (...args: Parameters<Store[K]>) => Awaitable<ReturnType<Store[K]>> };
   /** The fan-out: each watched site is a channel on the hub, which also follows its `live`. */
   hub: Pick<Hub, 'topicsOf' | 'watchSite' | 'unwatchSite' | 'watchedSites' | 'siteChanged' | 'sendToSite'>;
   now: () => number;
@@ -50,120 +53,138 @@ interface Figures {
   loaded: Promise<void>;
 }
 
-/** Creates the feed. It keeps figures, and one timer for the UTC midnight, only while a site is watched. */
-export function createLiveFeed({ store, hub, now, recentMax = 30 }: LiveFeedOptions): LiveFeed {
-  const recent = new Map<string, FeedItem[]>();
-  const figures = new Map<string, Figures>();
+/** Creates the feed. It keeps figures, and one timer for 00:00 UTC, only while a site is watched. */
+export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
+  return new SiteFeed(options);
+}
+
+class SiteFeed implements LiveFeed {
+  readonly events: Pick<ServerEvents, 'readCounted'> = { readCounted: (site, article, reads, at) => this.#counted(site, article, reads, at) };
+  readonly #store: LiveFeedOptions['store'];
+  readonly #hub: LiveFeedOptions['hub'];
+  readonly #now: () => number;
+  readonly #recentMax: number;
+  readonly #recent = new Map<string, FeedItem[]>();
+  readonly #figures = new Map<string, Figures>();
   // Admin sockets waiting for their site's figures before they join its channel.
-  const waiting = new Map<Peer, string>();
-  let midnight: NodeJS.Timeout | undefined;
+  readonly #waiting = new Map<Peer, string>();
+  #midnight: NodeJS.Timeout | undefined;
 
-  function render(site: string, state: Figures): string {
-    const day = utcDay(now());
-    if (day > state.day) {
-      state.day = day;
-      state.today = 0;
-    }
-    const live = liveBySite(hub, site);
-    const reading = [...live.byArticle]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, MAX_READING_LISTED)
-      .map(([article, n]) => ({ article, live: n }));
-    return JSON.stringify({ type: 'site', site, reads: state.reads, today: state.today, live: live.total, reading });
+  constructor({ store, hub, now, recentMax = 30 }: LiveFeedOptions) {
+    this.#store = store;
+    this.#hub = hub;
+    this.#now = now;
+    this.#recentMax = recentMax;
   }
 
-  // Both reads are asked for at once, before any later read is counted into `state`: with the
-  // embedded store they run right here, so nothing is counted twice or missed.
-  async function load(site: string, state: Figures): Promise<void> {
-    const day = state.day;
-    const [total, rows] = await Promise.all([store.siteTotal(site), store.daily(site, day, day)]);
-    state.reads += total.reads;
-    if (state.day === day) state.today += rows.reduce((sum, row) => sum + row.reads, 0);
+  recent(site: string): FeedItem[] {
+    return [...(this.#recent.get(site) ?? [])];
   }
 
-  function figuresOf(site: string): Figures {
-    let state = figures.get(site);
-    if (state !== undefined) return state;
-    const created: Figures = { reads: 0, today: 0, day: utcDay(now()), loaded: Promise.resolve() };
-    created.loaded = load(site, created);
-    figures.set(site, (state = created));
-    midnight ??= scheduleMidnight();
-    return state;
-  }
-
-  // "Today" starts again at 00:00 UTC even when nothing happens on the site.
-  function scheduleMidnight(): NodeJS.Timeout {
-    const at = now();
-    const timer = setTimeout(() => {
-      midnight = figures.size > 0 ? scheduleMidnight() : undefined;
-      for (const site of figures.keys()) hub.siteChanged(site);
-    }, DAY_MS - (at % DAY_MS));
-    timer.unref();
-    return timer;
-  }
-
-  function forget(site: string): void {
-    for (const waitingFor of waiting.values()) if (waitingFor === site) return;
-    figures.delete(site);
-    if (figures.size > 0) return;
-    clearTimeout(midnight);
-    midnight = undefined;
+  watch(peer: Peer, site: string): void {
+    this.unwatch(peer);
+    const state = this.#figuresOf(site);
+    this.#waiting.set(peer, site);
+    state.loaded.then(
+      () => {
+        if (this.#stopWaiting(peer, site)) this.#hub.watchSite(peer, site, () => renderSite(this.#hub, site, state, this.#now()));
+      },
+      // The store could not be read: the socket stays quiet, and the next watch tries again.
+      () => {
+        if (this.#stopWaiting(peer, site) && this.#figures.get(site) === state) this.#forget(site);
+      },
+    );
   }
 
   // A peer is either waiting for a site's figures or on its channel, never both.
-  function unwatch(peer: Peer): void {
-    const waitedFor = waiting.get(peer);
+  unwatch(peer: Peer): void {
+    const waitedFor = this.#waiting.get(peer);
     if (waitedFor !== undefined) {
-      waiting.delete(peer);
-      if (![...hub.watchedSites()].includes(waitedFor)) forget(waitedFor);
+      this.#waiting.delete(peer);
+      if (![...this.#hub.watchedSites()].includes(waitedFor)) this.#forget(waitedFor);
     }
-    const left = hub.unwatchSite(peer);
-    if (left !== undefined) forget(left);
+    const left = this.#hub.unwatchSite(peer);
+    if (left !== undefined) this.#forget(left);
   }
 
-  return {
-    events: {
-      readCounted(site, article, reads, at) {
-        remember(recent, site, { article, reads, at }, recentMax);
-        const state = figures.get(site);
-        if (state === undefined) return;
-        state.reads++;
-        const day = utcDay(at);
-        if (day > state.day) {
-          state.day = day;
-          state.today = 0;
-        }
-        if (day === state.day) state.today++;
-        hub.sendToSite(site, JSON.stringify({ type: 'feed', site, article, reads, at: new Date(at).toISOString() }));
-        hub.siteChanged(site);
-      },
-    },
-    recent: (site) => [...(recent.get(site) ?? [])],
-    watch(peer, site) {
-      unwatch(peer);
-      const state = figuresOf(site);
-      waiting.set(peer, site);
-      state.loaded.then(
-        () => {
-          if (waiting.get(peer) !== site) return;
-          waiting.delete(peer);
-          hub.watchSite(peer, site, () => render(site, state));
-        },
-        // The store could not be read: the socket stays quiet, and the next watch tries again.
-        () => {
-          if (waiting.get(peer) === site) waiting.delete(peer);
-          if (figures.get(site) === state) forget(site);
-        },
-      );
-    },
-    unwatch,
-    close() {
-      clearTimeout(midnight);
-      midnight = undefined;
-      waiting.clear();
-      figures.clear();
-    },
-  };
+  close(): void {
+    clearTimeout(this.#midnight);
+    this.#midnight = undefined;
+    this.#waiting.clear();
+    this.#figures.clear();
+  }
+
+  #counted(site: string, article: string, reads: number, at: number): void {
+    remember(this.#recent, site, { article, reads, at }, this.#recentMax);
+    const state = this.#figures.get(site);
+    if (state === undefined) return;
+    state.reads++;
+    turnDay(state, utcDay(at));
+    if (utcDay(at) === state.day) state.today++;
+    this.#hub.sendToSite(site, JSON.stringify({ type: 'feed', site, article, reads, at: new Date(at).toISOString() }));
+    this.#hub.siteChanged(site);
+  }
+
+  /** True when `peer` was still waiting for `site` (it did not close or switch meanwhile); it waits no more. */
+  #stopWaiting(peer: Peer, site: string): boolean {
+    if (this.#waiting.get(peer) !== site) return false;
+    this.#waiting.delete(peer);
+    return true;
+  }
+
+  #figuresOf(site: string): Figures {
+    const known = this.#figures.get(site);
+    if (known !== undefined) return known;
+    const state: Figures = { reads: 0, today: 0, day: utcDay(this.#now()), loaded: Promise.resolve() };
+    state.loaded = loadFigures(this.#store, site, state);
+    this.#figures.set(site, state);
+    this.#midnight ??= this.#scheduleMidnight();
+    return state;
+  }
+
+  #forget(site: string): void {
+    for (const waitingFor of this.#waiting.values()) if (waitingFor === site) return;
+    this.#figures.delete(site);
+    if (this.#figures.size > 0) return;
+    clearTimeout(this.#midnight);
+    this.#midnight = undefined;
+  }
+
+  // "Today" starts over at 00:00 UTC even when nothing happens on the site.
+  #scheduleMidnight(): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      this.#midnight = this.#figures.size > 0 ? this.#scheduleMidnight() : undefined;
+      for (const site of this.#figures.keys()) this.#hub.siteChanged(site);
+    }, DAY_MS - (this.#now() % DAY_MS));
+    timer.unref();
+    return timer;
+  }
+}
+
+// Both reads are asked for at once, before any later read is counted into `state`: with the
+// embedded store they run right here, so nothing is counted twice or missed.
+async function loadFigures(store: LiveFeedOptions['store'], site: string, state: Figures): Promise<void> {
+  const day = state.day;
+  const [total, rows] = await Promise.all([store.siteTotal(site), store.daily(site, day, day)]);
+  state.reads += total.reads;
+  if (state.day === day) state.today += rows.reduce((sum, row) => sum + row.reads, 0);
+}
+
+/** The `site` frame: the figures, and "reading now" from the hub. */
+function renderSite(hub: Pick<Hub, 'topicsOf'>, site: string, state: Figures, now: number): string {
+  turnDay(state, utcDay(now));
+  const live = liveBySite(hub, site);
+  const reading = [...live.byArticle]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, MAX_READING_LISTED)
+    .map(([article, n]) => ({ article, live: n }));
+  return JSON.stringify({ type: 'site', site, reads: state.reads, today: state.today, live: live.total, reading });
+}
+
+function turnDay(state: Figures, day: string): void {
+  if (day <= state.day) return;
+  state.day = day;
+  state.today = 0;
 }
 
 function remember(recent: Map<string, FeedItem[]>, site: string, item: FeedItem, max: number): void {

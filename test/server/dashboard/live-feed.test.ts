@@ -175,6 +175,28 @@ describe('createLiveFeed', () => {
     expect(admin.frames.map((f) => [f.reads, f.today])).toEqual([[5, 5], [5, 0]]);
   });
 
+  it('keeps a socket quiet when the store cannot be read, and reads it again on the next watch (an async store)', async () => {
+    let down = true;
+    const store = {
+      siteTotal: async () => {
+        if (down) throw new Error('store down');
+        return { reads: 7, articles: 1 };
+      },
+      daily: async () => [],
+    };
+    const flaky = createLiveFeed({ store, hub, now: () => time });
+    const admin = fakeAdmin();
+    flaky.watch(admin, SITE);
+    await nextTurn();
+    expect(admin.frames).toEqual([]);
+    expect([...hub.watchedSites()]).toEqual([]);
+    down = false;
+    flaky.watch(admin, SITE);
+    await nextTurn();
+    expect(admin.frames).toMatchObject([{ type: 'site', reads: 7, today: 0 }]);
+    flaky.close();
+  });
+
   it('never puts a socket that closed while its site\'s figures were read on the channel', async () => {
     const admin = fakeAdmin();
     feed.watch(admin, SITE);
