@@ -5,7 +5,8 @@ import type { AdminServerMessage, ServerMessage } from '../../../shared/protocol
 import { ADMIN_TOKEN } from '../../helpers/admin-browser.js';
 import { countRead } from '../../helpers/count-read.js';
 import { createLiveFeed, type LiveFeed } from '../../../server/dashboard/live-feed.js';
-import { createHub, type Hub, type Peer } from '../../../server/live/hub.js';
+import { createHub, type Hub } from '../../../server/live/hub.js';
+import { fakePeer, nextTurn } from '../../helpers/fake-peer.js';
 
 const SITE = 'blog.example.com';
 
@@ -97,14 +98,6 @@ describe('the dashboard channel on /ws', () => {
 });
 
 
-/** An admin socket that records the frames it is handed; `bufferedAmount` simulates a slow one. */
-function fakeAdmin(bufferedAmount = 0): Omit<Peer, 'bufferedAmount'> & { bufferedAmount: number; frames: Array<{ type: string; reads: number; today: number; live: number }> } {
-  const frames: Array<{ type: string; reads: number; today: number; live: number }> = [];
-  return { frames, bufferedAmount, send: (frame) => void frames.push(JSON.parse(frame.toString())) };
-}
-
-const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
-
 describe('createLiveFeed', () => {
   const day = '2026-01-15';
   let time = Date.parse(`${day}T12:00:00Z`);
@@ -127,7 +120,7 @@ describe('createLiveFeed', () => {
   });
 
   it('sends every read as a feed frame, but the site figures once per event-loop turn (latest wins)', async () => {
-    const admin = fakeAdmin();
+    const admin = fakePeer();
     feed.watch(admin, SITE);
     await nextTurn();
     for (let reads = 6; reads <= 105; reads++) feed.events.readCounted(SITE, '/a', reads, time);
@@ -137,24 +130,24 @@ describe('createLiveFeed', () => {
   });
 
   it('skips a dashboard socket over the hub\'s back-pressure limit (64 KiB) for feed frames, and brings it up to date once it drains', async () => {
-    const slow = fakeAdmin();
+    const slow = fakePeer();
     feed.watch(slow, SITE);
     await nextTurn();
-    slow.bufferedAmount = 100 * 1024;
+    slow.buffered = 100 * 1024;
     feed.events.readCounted(SITE, '/a', 6, time);
     await nextTurn();
     expect(slow.frames.map((f) => f.type)).toEqual(['site']);
-    slow.bufferedAmount = 0;
+    slow.buffered = 0;
     vi.advanceTimersByTime(50);
     await nextTurn();
     expect(slow.frames.at(-1)).toMatchObject({ type: 'site', reads: 6, today: 6 });
   });
 
   it('follows "reading now" through the hub\'s presence, with no read and no poll', async () => {
-    const admin = fakeAdmin();
+    const admin = fakePeer();
     feed.watch(admin, SITE);
     await nextTurn();
-    const page = fakeAdmin();
+    const page = fakePeer();
     const topic = hub.subscribe(page, SITE, '/a', 'reading');
     vi.advanceTimersByTime(1000);
     await nextTurn();
@@ -166,7 +159,7 @@ describe('createLiveFeed', () => {
   });
 
   it('starts "today" over at 00:00 UTC with nothing else happening', async () => {
-    const admin = fakeAdmin();
+    const admin = fakePeer();
     feed.watch(admin, SITE);
     await nextTurn();
     time = Date.parse('2026-01-16T00:00:00Z');
@@ -185,7 +178,7 @@ describe('createLiveFeed', () => {
       daily: async () => [],
     };
     const flaky = createLiveFeed({ store, hub, now: () => time });
-    const admin = fakeAdmin();
+    const admin = fakePeer();
     flaky.watch(admin, SITE);
     await nextTurn();
     expect(admin.frames).toEqual([]);
@@ -198,7 +191,7 @@ describe('createLiveFeed', () => {
   });
 
   it('never puts a socket that closed while its site\'s figures were read on the channel', async () => {
-    const admin = fakeAdmin();
+    const admin = fakePeer();
     feed.watch(admin, SITE);
     feed.unwatch(admin);
     await nextTurn();

@@ -1,17 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createHub, type Hub, type Peer } from '../../../server/live/hub.js';
+import { createHub, type Hub } from '../../../server/live/hub.js';
+import { fakePeer, later, nextTurn } from '../../helpers/fake-peer.js';
 
-/** A socket that records the frames it is handed; `bufferedAmount` simulates a slow one. */
-function fakePeer(): Omit<Peer, 'bufferedAmount'> & { bufferedAmount: number; frames: unknown[] } {
-  const frames: unknown[] = [];
-  return { frames, bufferedAmount: 0, send: (frame) => void frames.push(JSON.parse(frame.toString())) };
-}
-
-const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
-async function later(ms: number): Promise<void> {
-  vi.advanceTimersByTime(ms);
-  for (let i = 0; i < 3; i++) await nextTurn();
-}
 
 describe('site channels on the hub', () => {
   let hub: Hub;
@@ -59,7 +49,7 @@ describe('site channels on the hub', () => {
     const slow = fakePeer();
     hub.watchSite(fast, 's', render('s'));
     hub.watchSite(slow, 's', render('s'));
-    slow.bufferedAmount = 64 * 1024 + 1;
+    slow.buffered = 64 * 1024 + 1;
     hub.sendToSite('s', '{"type":"feed"}');
     hub.sendToSite('elsewhere', '{"type":"feed"}');
     expect(fast.frames.at(-1)).toEqual({ type: 'feed' });
