@@ -4,8 +4,8 @@ import type { ServerEvents } from './events.js';
 
 /** Options for createMetrics(). */
 export interface MetricsOptions {
-  /** The hub, read at scrape time (it is created after the events that feed these metrics). */
-  hub: () => Pick<Hub, 'topics' | 'stats'>;
+  /** The hub, whose subscriptions and broadcast counters are read at scrape time. */
+  hub: Pick<Hub, 'topics' | 'stats'>;
   /** Open WebSocket connections right now. */
   connections: () => number;
   /** Collect Node's process metrics (CPU, memory, event loop, GC). @default true */
@@ -38,9 +38,9 @@ export function createMetrics({ hub, connections, processMetrics = true }: Metri
     name: 'readcounter_subscriptions',
     help: 'Article subscriptions across all connections (reading and watching).',
     registers,
-    collect() { this.set(sum(hub(), (t) => t.peers.size)); },
+    collect() { this.set(sum(hub, (t) => t.peers.size)); },
   });
-  new Gauge({ name: 'readcounter_reading_now', help: 'Pages open in reading mode: the sum of every article\'s "live".', registers, collect() { this.set(sum(hub(), (t) => t.readers)); } });
+  new Gauge({ name: 'readcounter_reading_now', help: 'Pages open in reading mode: the sum of every article\'s "live".', registers, collect() { this.set(sum(hub, (t) => t.readers)); } });
   fromHubStat('readcounter_broadcasts_total', 'Count broadcasts (one per article change round).', 'broadcasts');
   fromHubStat('readcounter_frames_sent_total', 'Count frames handed to sockets by broadcasts.', 'framesSent');
   fromHubStat('readcounter_frames_skipped_total', 'Count frames skipped because a socket was slow; it is sent the latest value when it drains.', 'framesSkipped');
@@ -58,7 +58,7 @@ export function createMetrics({ hub, connections, processMetrics = true }: Metri
 
   function fromHubStat(name: string, help: string, stat: keyof Hub['stats']): void {
     // The hub keeps these as plain numbers on its hot path; they are copied in at scrape time.
-    new Counter({ name, help, registers, collect() { this.reset(); this.inc(hub().stats[stat]); } });
+    new Counter({ name, help, registers, collect() { this.reset(); this.inc(hub.stats[stat]); } });
   }
 
   return {

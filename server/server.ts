@@ -15,7 +15,7 @@ import { createSockets } from './live/sockets.js';
 import { createReadRecorder } from './reads.js';
 import { listen } from './listen.js';
 import { NO_EVENTS, type ServerEvents } from './events.js';
-import { createAdminFeatures } from './admin/features.js';
+import { createAdminFeatures } from './dashboard/features.js';
 import { createIpLimits } from './trust/ip-limits.js';
 import { createSeenKeys } from './trust/dedupe.js';
 import { createTopicLimits } from './trust/topic-limits.js';
@@ -72,10 +72,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await lock.release();
     throw error;
   }
-  // Before the hub: metrics and the dashboard feed listen to the events the hub and reads report.
-  const features = createAdminFeatures({ config, store, hub: () => hub, connections: () => sockets.connections.size, now, log, extra: extraEvents });
+  const hub = createHub({ loadReads: store.readsNow ?? store.reads, onLoadFailed: (site, article, error) => log(`could not read the count of ${site}${article}: ${(error as Error).message}; its pages get it with the next read`), now, minIntervalMs: config.broadcastIntervalMs, presence });
+  // Metrics and the dashboard feed listen to the events reads report, and observe the hub.
+  const features = createAdminFeatures({ config, store, hub, connections: () => sockets.connections.size, now, log, extra: extraEvents });
   const events = features.events;
-  const hub = createHub({ loadReads: store.readsNow ?? store.reads, onLoadFailed: (site, article, error) => log(`could not read the count of ${site}${article}: ${(error as Error).message}; its pages get it with the next read`), now, minIntervalMs: config.broadcastIntervalMs, onBroadcast: events.broadcast, presence });
   const limits = createIpLimits({ maxConnections: config.maxConnectionsPerIp, maxReadsPerMinute: config.maxReadsPerIpPerMinute, now });
   const seenKey = config.dedupe === 'daily' ? createSeenKeys(store) : undefined;
   const reads = createReadRecorder({ store, publish: hub.publish, now, events, limits, seenKey, maxReadsPerNetworkPerArticlePerDay: config.maxReadsPerIpPerArticlePerDay });

@@ -3,7 +3,8 @@
 // pool of readers that each count an article once. Every wait is bounded, and it exits when
 // its parent goes away.
 import { setTarget } from './connect.mjs';
-import { analyze, arm, closeWatchers, converged, openWatchers, pageStatus, watcherStatus } from './watchers.mjs';
+import { closeWatchers, openWatchers, pageStatus, watcherStatus } from './watchers.mjs';
+import { analyze, arm, converged } from './watch-log.mjs';
 import { churn } from './churn.mjs';
 import { armStorm, readSome, stopStorm, stormStatus } from './reconnect.mjs';
 import { closeReaders, ingestRun, ingestSetup, openReaders, read, readerStatus } from './readers.mjs';

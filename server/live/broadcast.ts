@@ -1,3 +1,4 @@
+import type { Framed } from './frame.js';
 import { versionFrame, type Peer, type Topic } from './topics.js';
 
 /** Counters the metrics endpoint reads. */
@@ -29,6 +30,11 @@ export interface Broadcaster {
   changed(topic: Topic): void;
   /** Forgets a topic that has no peers left. */
   forget(topic: Topic): void;
+  /**
+   * Hands `frame` to every peer of the topic now, once: an event rather than state, so a peer
+   * over the back-pressure limit misses it (the topic's next state brings it up to date).
+   */
+  sendNow(topic: Topic, frame: Framed): void;
   /** Finishes every pending pass synchronously, whatever the budget and intervals (shutdown). */
   flush(): void;
   readonly stats: BroadcastStats;
@@ -132,15 +138,18 @@ export function createBroadcaster(options: BroadcastOptions): Broadcaster {
         pass.lagged++;
         continue;
       }
-      const frame = versionFrame(topic);
-      if (peer.sendWire !== undefined) peer.sendWire(frame.wire);
-      else peer.send(frame.payload);
+      handTo(peer, versionFrame(topic));
       topic.peers.set(peer, topic.version);
       pass.frames++;
-      stats.framesSent++;
       budget--;
     }
     return budget;
+  }
+
+  function handTo(peer: Peer, frame: Framed): void {
+    if (peer.sendWire !== undefined) peer.sendWire(frame.wire);
+    else peer.send(frame.payload);
+    stats.framesSent++;
   }
 
   function finish(topic: Topic, pass: Pass): void {
@@ -172,6 +181,12 @@ export function createBroadcaster(options: BroadcastOptions): Broadcaster {
     forget(topic) {
       passes.delete(topic);
       lagging.delete(topic);
+    },
+    sendNow(topic, frame) {
+      for (const peer of topic.peers.keys()) {
+        if (peer.bufferedAmount > maxBufferedBytes) stats.framesSkipped++;
+        else handTo(peer, frame);
+      }
     },
     flush() {
       // Every pass to its end, however many peers: shutdown must not leave a page behind.

@@ -32,7 +32,7 @@ export interface ConnectionContext {
   events: ServerEvents;
   /** The `hello` frame, framed once for every connection. */
   hello: Framed;
-  /** The dashboard's live channel (server/admin/live-feed.ts), for admin connections' `watch-site`. */
+  /** The dashboard's live channel (server/dashboard/live-feed.ts), for admin connections' `watch-site`. */
   feed: { watch(peer: Peer, site: string): void; unwatch(peer: Peer): void };
 }
 
@@ -147,7 +147,10 @@ export class Connection implements Peer {
   }
 
   async #watchSite(site: string): Promise<void> {
-    if (await this.admin) return this.#ctx.feed.watch(this, site);
+    const admin = await this.admin;
+    // The socket may have closed while the session store answered: nothing to watch for then.
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    if (admin) return this.#ctx.feed.watch(this, site);
     this.#reply({ type: 'error', code: ErrorCode.notAdmin, message: 'watch-site is for the dashboard: log in at /dashboard' });
   }
 

@@ -3,9 +3,11 @@ import { countJson, wireFrame, type Framed } from './frame.js';
 import { createPresenceCadence, type PresenceOptions } from './presence.js';
 import { createTopics, readersMoved, versionFrame, type Peer, type Topic } from './topics.js';
 import { createBroadcaster, type BroadcastOptions, type BroadcastStats } from './broadcast.js';
+import { createSiteChannels, type RenderSite } from './site-channels.js';
 
 export { wireFrame, type Framed } from './frame.js';
 export type { Peer, Topic } from './topics.js';
+export type { RenderSite } from './site-channels.js';
 
 /** Counters the metrics endpoint reads. */
 export type HubStats = BroadcastStats;
@@ -24,6 +26,12 @@ export interface HubOptions extends BroadcastOptions {
   onLoadFailed?(site: string, article: string, error: unknown): void;
   /** When a change of `live` alone is sent (tests shorten it). @default presence.ts's constants, on performance.now */
   presence?: HubPresenceOptions;
+}
+
+/** Told of what happens on the hub. Called on the hot path: must be cheap and must not throw. */
+export interface HubObserver {
+  /** A broadcast ended: `ms` from its topic's first change to the last frame handed off. */
+  broadcast?(ms: number, frames: number): void;
 }
 
 /** Subscriptions per article and the coalesced broadcast of their counts. Knows nothing of HTTP. */
@@ -54,6 +62,21 @@ export interface Hub {
   topics(): IterableIterator<Topic>;
   /** The topics of one site with at least one peer. */
   topicsOf(site: string): Iterable<Topic>;
+  /**
+   * Puts a peer on a site's channel (leaving the one it was on) and sends it `render()` now.
+   * The channel's frames go through the same scheduler and back-pressure rule as counts.
+   */
+  watchSite(peer: Peer, site: string, render: RenderSite): void;
+  /** Takes a peer off its site's channel; returns the site when the peer was its last watcher. */
+  unwatchSite(peer: Peer): string | undefined;
+  /** A site's figures changed: its watchers are sent `render()` (coalesced, latest wins). Its `live` is followed by the hub. */
+  siteChanged(site: string): void;
+  /** Hands one frame to every watcher of a site now: an event, which a lagging socket misses. */
+  sendToSite(site: string, json: string): void;
+  /** Sites with at least one watcher. */
+  watchedSites(): IterableIterator<string>;
+  /** Adds an observer (metrics). */
+  observe(observer: HubObserver): void;
   /** Sends what is pending now, synchronously (used at shutdown). */
   flush(): void;
   readonly stats: HubStats;
@@ -68,8 +91,17 @@ export interface Hub {
  */
 export function createHub(options: HubOptions): Hub {
   const topics = createTopics();
-  const broadcast = createBroadcaster(options);
-  const presence = createPresenceCadence<Topic>({ now: () => performance.now(), ...options.presence, size: (topic) => topic.peers.size, due: presenceDue });
+  const observers: HubObserver[] = [];
+  const broadcast = createBroadcaster({
+    ...options,
+    onBroadcast(ms, frames) {
+      options.onBroadcast?.(ms, frames);
+      for (const observer of observers) observer.broadcast?.(ms, frames);
+    },
+  });
+  const presenceOptions = { now: () => performance.now(), ...options.presence };
+  const presence = createPresenceCadence<Topic>({ ...presenceOptions, size: (topic) => topic.peers.size, due: presenceDue });
+  const sites = createSiteChannels({ broadcast, presence: presenceOptions });
 
   /** A change of `live` alone is due: broadcast it unless every page already has it. */
   function presenceDue(topic: Topic): void {
@@ -83,6 +115,7 @@ export function createHub(options: HubOptions): Hub {
   function readersChanged(topic: Topic, by: number): void {
     topic.readers += by;
     presence.changed(topic);
+    sites.liveChanged(topic.site);
   }
 
   /** A topic nobody showed yet, with its total from the store: at once when the store answers synchronously. */
@@ -122,6 +155,7 @@ export function createHub(options: HubOptions): Hub {
         topics.drop(topic);
         broadcast.forget(topic);
         presence.forget(topic);
+        if (mode === 'reading') sites.liveChanged(topic.site);
         return;
       }
       if (mode === 'reading') readersChanged(topic, -1);
@@ -149,10 +183,17 @@ export function createHub(options: HubOptions): Hub {
     },
     topics: () => topics.all(),
     topicsOf: (site) => topics.ofSite(site),
+    watchSite: (peer, site, render) => sites.watch(peer, site, render),
+    unwatchSite: (peer) => sites.unwatch(peer),
+    siteChanged: (site) => sites.changed(site),
+    sendToSite: (site, json) => sites.send(site, json),
+    watchedSites: () => sites.sites(),
+    observe: (observer) => void observers.push(observer),
     flush: () => broadcast.flush(),
     close() {
       broadcast.close();
       presence.close();
+      sites.close();
       topics.clear();
     },
   };

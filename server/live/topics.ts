@@ -44,6 +44,8 @@ export interface Topic {
   /** performance.now() when the topic was first marked dirty since its last broadcast. */
   dirtySince: number;
   lastBroadcastAt: number;
+  /** Frames the topic's state; unset, a `count` frame. A site channel (site-channels.ts) sets its own. */
+  readonly render?: () => string;
 }
 
 /** Who watches what: every topic with at least one page, by key and by site. */
@@ -74,7 +76,7 @@ export function createTopics(): Topics {
       const key = topicKey(site, article);
       let topic = byKey.get(key);
       if (topic !== undefined) return topic;
-      topic = { site, article, peers: new Map(), readers: 0, reads: loadReads(), countKnown: true, version: 0, frame: undefined, frameVersion: -1, framedReaders: 0, offFrame: false, dirty: false, dirtySince: 0, lastBroadcastAt: -Infinity };
+      topic = newTopic(site, article, loadReads());
       byKey.set(key, topic);
       let ofSite = bySite.get(site);
       if (ofSite === undefined) bySite.set(site, (ofSite = new Set()));
@@ -99,10 +101,15 @@ export function createTopics(): Topics {
   };
 }
 
+/** A topic nobody has been sent anything of yet. */
+export function newTopic(site: string, article: string, reads: number): Topic {
+  return { site, article, peers: new Map(), readers: 0, reads, countKnown: true, version: 0, frame: undefined, frameVersion: -1, framedReaders: 0, offFrame: false, dirty: false, dirtySince: 0, lastBroadcastAt: -Infinity };
+}
+
 /** The one frame of the topic's current version, built when first needed. */
 export function versionFrame(topic: Topic): Framed {
   if (topic.frameVersion !== topic.version || topic.frame === undefined) {
-    topic.frame = wireFrame(countJson(topic));
+    topic.frame = wireFrame(topic.render?.() ?? countJson(topic));
     topic.frameVersion = topic.version;
     topic.framedReaders = topic.readers;
   }

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 import { ApiError } from '../http/errors.js';
 import { escapeHtml } from '../http/escape-html.js';
-import { FAVICON } from './favicon.js';
+import { FAVICON } from '../http/favicon.js';
 
 /** Options for docsRoutes(). */
 export interface DocsOptions {

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { escapeHtml } from '../http/escape-html.js';
-import { FAVICON } from './favicon.js';
+import { FAVICON } from '../http/favicon.js';
 
 /** Options for landingRoutes(). */
 export interface LandingOptions {

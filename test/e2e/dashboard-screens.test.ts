@@ -4,9 +4,9 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newContext } from './browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import type { TestSocket } from '../helpers/ws.js';
-import { ADMIN_TOKEN, loginInBrowser } from '../stats/admin-browser.js';
-import { countRead } from '../stats/reads.js';
-import { sampleBlog, seed } from '../stats/seed.js';
+import { ADMIN_TOKEN, loginInBrowser } from '../helpers/admin-browser.js';
+import { countRead } from '../helpers/count-read.js';
+import { sampleBlog, seed } from '../helpers/seed.js';
 
 // Screenshots land here for a person to look at; the assertions are about layout.
 const SHOTS = process.env.SHOTS_DIR ?? '/tmp/shots';

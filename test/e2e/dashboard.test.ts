@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newContext } from './browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { ADMIN_TOKEN, loginInBrowser } from '../stats/admin-browser.js';
-import { countRead } from '../stats/reads.js';
-import { seed } from '../stats/seed.js';
+import { ADMIN_TOKEN, loginInBrowser } from '../helpers/admin-browser.js';
+import { countRead } from '../helpers/count-read.js';
+import { seed } from '../helpers/seed.js';
 import { readAll } from '../../server/store/read-all.js';
 
 const SITE = 'blog.example.com';
@@ -162,6 +162,24 @@ describe('the dashboard in Chromium', () => {
     await expect.poll(() => item.textContent(), { timeout: 1000 }).toMatch(/\/posts\/hello#\d+/);
     const [shown, iso] = [await item.locator('time').textContent(), await item.locator('time').getAttribute('datetime')];
     expect(shown).toBe(iso!.slice(11, 19));
+    await Promise.all([reader.close(), context.close()]);
+  });
+
+  it('reconnects after a server restart with the page\'s socket, watches the site again and shows the next read', async () => {
+    const { context, page } = await loginInBrowser(browser, server.url);
+    await context.clock.install();
+    await page.goto(`${server.url}/dashboard?site=${SITE}&days=7`);
+    const status = () => page.textContent('[data-status]');
+    await expect.poll(status).toBe('live');
+    const total = Number(await page.textContent('[data-stat="total"]'));
+
+    await server.restart();
+    await expect.poll(status).toBe('reconnecting…');
+    // The page's first retry waits less than a second of its own time (the element's backoff).
+    await page.clock.runFor(1000);
+    await expect.poll(status).toBe('live');
+    const reader = await countRead(server, '/posts/hello');
+    await expect.poll(() => page.textContent('[data-stat="total"]').then(Number), { timeout: 1000 }).toBe(total + 1);
     await Promise.all([reader.close(), context.close()]);
   });
 

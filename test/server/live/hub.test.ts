@@ -1,29 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createHub, wireFrame, type Hub, type Peer } from '../../../server/live/hub.js';
+import { createHub, wireFrame, type Hub } from '../../../server/live/hub.js';
 import { PRESENCE_MAX_WAIT_MS, PRESENCE_MIN_WAIT_MS, PRESENCE_QUIET_MS } from '../../../server/live/presence.js';
+import { fakePeer, later, nextTurn } from '../../helpers/fake-peer.js';
 
-/** A peer that records the frames it is handed; `buffered` simulates a slow socket. */
-function fakePeer(buffered = 0): Peer & { frames: Array<{ reads: number; live: number }>; buffered: number } {
-  return {
-    frames: [],
-    buffered,
-    get bufferedAmount() {
-      return this.buffered;
-    },
-    send(frame: Buffer) {
-      this.frames.push(JSON.parse(frame.toString()));
-    },
-  };
-}
-
-// Turns are real event-loop turns (setImmediate); timers and the presence clock are fake, so
-// "later" is a step of the fake clock and never a real wait.
-const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
-/** Moves the fake clock by `ms`, firing the timers due, then lets the turns they started run. */
-async function later(ms: number): Promise<void> {
-  vi.advanceTimersByTime(ms);
-  for (let i = 0; i < 3; i++) await nextTurn();
-}
 
 describe('createHub', () => {
   let hub: Hub;

@@ -1,7 +1,7 @@
-import type { FeedItem } from '../admin/live-feed.js';
+import type { FeedItem } from './live-feed.js';
 import type { SiteStats, SiteSummary } from '../stats/site-stats.js';
 import { RANGE_CHOICES } from '../stats/range.js';
-import { DailyChart, DailyTable, shortDay } from './dashboard-chart.js';
+import { DailyChart, DailyTable, shortDay } from './chart.js';
 
 /** Everything one dashboard page shows. */
 export interface DashboardModel {

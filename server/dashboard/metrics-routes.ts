@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { Metrics } from '../metrics.js';
-import type { Admin } from '../admin/admin.js';
-import { requireAdmin } from '../admin/guard.js';
+import type { Admin } from './admin.js';
+import { requireAdmin } from './guard.js';
 import { errorHandler, notFound } from '../http/errors.js';
 
 const METRICS_OFF_MESSAGE =

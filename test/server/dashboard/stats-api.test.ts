@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import type { SiteStats } from '../../server/stats/site-stats.js';
-import { ADMIN_TOKEN } from './admin-browser.js';
-import { seed } from './seed.js';
-import { readAll } from '../../server/store/read-all.js';
+import { startTestServer, type TestServer } from '../../helpers/server.js';
+import type { SiteStats } from '../../../server/stats/site-stats.js';
+import { ADMIN_TOKEN } from '../../helpers/admin-browser.js';
+import { seed } from '../../helpers/seed.js';
+import { readAll } from '../../../server/store/read-all.js';
 
 const SITE = 'blog.example.com';
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };

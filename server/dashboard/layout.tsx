@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
-import { DASHBOARD_CSS } from './dashboard-style.js';
-import { FAVICON } from './favicon.js';
+import { DASHBOARD_CSS } from './style.js';
+import { FAVICON } from '../http/favicon.js';
 
 /** Props of Page(). */
 export interface PageProps {

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
-import type { Admin } from '../admin/admin.js';
-import { requireAdmin } from '../admin/guard.js';
+import type { Admin } from './admin.js';
+import { requireAdmin } from './guard.js';
 import { ApiError } from '../http/errors.js';
 import { queryRange } from '../stats/range.js';
 import { MAX_ARTICLES_LISTED, siteList, siteStats, type StatsSource } from '../stats/site-stats.js';

@@ -1,9 +1,9 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { connect } from '../helpers/ws.js';
-import { ADMIN_TOKEN } from './admin-browser.js';
-import { countRead } from './reads.js';
+import { startTestServer, type TestServer } from '../../helpers/server.js';
+import { connect } from '../../helpers/ws.js';
+import { ADMIN_TOKEN } from '../../helpers/admin-browser.js';
+import { countRead } from '../../helpers/count-read.js';
 import { parsePrometheus, sampleValue } from './prometheus.js';
 
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };

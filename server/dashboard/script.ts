@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Context } from 'hono';
 import { ApiError } from '../http/errors.js';
 
-// Built by scripts/build-dashboard.mjs. From dist/server/routes/ it is beside counter.js;
+// Built by scripts/build-dashboard.mjs. From dist/server/dashboard/ it is beside counter.js;
 // from the TypeScript sources (tests) it is in dist/ at the repository root.
 const CANDIDATES = ['../../client/dashboard.js', '../../dist/client/dashboard.js'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
 

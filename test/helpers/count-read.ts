@@ -1,5 +1,5 @@
-import type { TestServer } from '../helpers/server.js';
-import { connect, type TestSocket } from '../helpers/ws.js';
+import type { TestServer } from './server.js';
+import { connect, type TestSocket } from './ws.js';
 
 /**
  * Counts one read the way a page earns it: subscribe in reading mode, let the dwell time

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { AdminOffPage, Page } from '../routes/dashboard-layout.js';
+import { AdminOffPage, Page } from './layout.js';
 import type { Admin } from './admin.js';
 import { clearSessionCookie, sessionCookie, setSessionCookie } from './cookie.js';
 import { sameOrigin } from './same-origin.js';

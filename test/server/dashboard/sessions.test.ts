@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openLmdbStore, type LmdbStore } from '../../server/store/lmdb/lmdb-store.js';
-import { MAX_SESSIONS, SESSION_TTL_MS, openSessions } from '../../server/admin/sessions.js';
-import { bearerToken, tokenMatches } from '../../server/admin/token.js';
+import { openLmdbStore, type LmdbStore } from '../../../server/store/lmdb/lmdb-store.js';
+import { MAX_SESSIONS, SESSION_TTL_MS, openSessions } from '../../../server/dashboard/sessions.js';
+import { bearerToken, tokenMatches } from '../../../server/dashboard/token.js';
 
 const TOKEN = 'first-admin-token-0123456789';
 

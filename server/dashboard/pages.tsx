@@ -1,15 +1,15 @@
 import { Hono } from 'hono';
-import type { Admin } from '../admin/admin.js';
-import type { LiveFeed } from '../admin/live-feed.js';
-import { html, loginRoutes } from '../admin/login-routes.js';
+import type { Admin } from './admin.js';
+import type { LiveFeed } from './live-feed.js';
+import { html, loginRoutes } from './login-routes.js';
 import { ApiError } from '../http/errors.js';
 import { utcDay } from '../utc-day.js';
 import { lastDays, parseRangeChoice } from '../stats/range.js';
 import { siteList, siteStats, type StatsSource } from '../stats/site-stats.js';
 import { articleQuery, siteQuery } from '../http/params.js';
-import { AdminOffPage, Page } from './dashboard-layout.js';
-import { DashboardBody, EmptyState, SiteSwitcher } from './dashboard-view.js';
-import { dashboardScript } from './dashboard-script.js';
+import { AdminOffPage, Page } from './layout.js';
+import { DashboardBody, EmptyState, SiteSwitcher } from './view.js';
+import { dashboardScript } from './script.js';
 
 /** What the dashboard needs. */
 export interface DashboardDeps extends StatsSource {

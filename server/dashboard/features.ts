@@ -5,7 +5,7 @@ import type { Hub } from '../live/hub.js';
 import type { Store } from '../store/port.js';
 import { combineEvents, type ServerEvents } from '../events.js';
 import { createMetrics, type Metrics } from '../metrics.js';
-import { metricsOnlyApp } from '../routes/metrics.js';
+import { metricsOnlyApp } from './metrics-routes.js';
 import { createAdmin, type Admin } from './admin.js';
 import { createLiveFeed, type LiveFeed } from './live-feed.js';
 import { listen } from '../listen.js';
@@ -27,8 +27,8 @@ export interface AdminFeatures {
 export interface AdminFeaturesOptions {
   config: Pick<Config, 'adminToken' | 'metricsPort' | 'host' | 'trustProxy' | 'xffHop' | 'maxLoginFailuresPerMinute'>;
   store: Store;
-  /** The hub, read lazily: it is created after (and fed by) these events. */
-  hub: () => Hub;
+  /** The fan-out: the feed's channels ride on it, and metrics read its figures. */
+  hub: Hub;
   /** Open WebSocket connections. */
   connections: () => number;
   now: () => number;
@@ -37,18 +37,20 @@ export interface AdminFeaturesOptions {
   extra: ServerEvents;
 }
 
-/** Creates admin access, the dashboard feed and metrics, wired to one event sink. */
+/** Creates admin access, the dashboard feed and metrics, wired to one event sink (the hub's broadcasts included). */
 export function createAdminFeatures({ config, store, hub, connections, now, log, extra }: AdminFeaturesOptions): AdminFeatures {
   const admin = createAdmin({ token: config.adminToken, sessionKeys: store.sessions, now, trust: config, maxFailuresPerMinute: config.maxLoginFailuresPerMinute, log });
   const feed = createLiveFeed({ store, hub, now });
   const metrics = createMetrics({ hub, connections });
+  const events = combineEvents(extra, metrics.events, feed.events);
+  hub.observe({ broadcast: events.broadcast });
   let metricsServer: Server | undefined;
 
   return {
     admin,
     feed,
     metrics,
-    events: combineEvents(extra, metrics.events, feed.events),
+    events,
     async listenMetrics() {
       if (config.metricsPort === undefined) return undefined;
       metricsServer = createAdaptorServer({ fetch: metricsOnlyApp(metrics, log).fetch }) as Server;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { badgeColor, escapeXml, renderBadge } from '../../server/routes/badge.js';
-import { seed } from './seed.js';
-import { readAll } from '../../server/store/read-all.js';
+import { startTestServer, type TestServer } from '../../helpers/server.js';
+import { badgeColor, escapeXml, renderBadge } from '../../../server/routes/badge.js';
+import { seed } from '../../helpers/seed.js';
+import { readAll } from '../../../server/store/read-all.js';
 
 const SITE = 'blog.example.com';
 

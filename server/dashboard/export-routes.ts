@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
-import type { Admin } from '../admin/admin.js';
+import type { Admin } from './admin.js';
 import type { Store } from '../store/port.js';
-import { requireAdmin } from '../admin/guard.js';
+import { requireAdmin } from './guard.js';
 import { ApiError } from '../http/errors.js';
 import { csvLines, jsonPieces } from '../export.js';
 import { exportDailyRows } from '../stats/export-rows.js';

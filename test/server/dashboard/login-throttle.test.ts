@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { publicReads, startTestServer, type TestServer } from '../helpers/server.js';
-import { ADMIN_TOKEN } from './admin-browser.js';
+import { publicReads, startTestServer, type TestServer } from '../../helpers/server.js';
+import { ADMIN_TOKEN } from '../../helpers/admin-browser.js';
 
 const SITE = 'blog.example.com';
 const WRONG = 'not-the-admin-token-at-all-0000';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { ADMIN_TOKEN } from './admin-browser.js';
+import { startTestServer, type TestServer } from '../../helpers/server.js';
+import { ADMIN_TOKEN } from '../../helpers/admin-browser.js';
 
 const SITE = 'blog.example.com';
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { parseExport } from '../../server/export.js';
-import { ADMIN_TOKEN } from './admin-browser.js';
-import { seed } from './seed.js';
-import { readAll } from '../../server/store/read-all.js';
+import { startTestServer, type TestServer } from '../../helpers/server.js';
+import { parseExport } from '../../../server/export.js';
+import { ADMIN_TOKEN } from '../../helpers/admin-browser.js';
+import { seed } from '../../helpers/seed.js';
+import { readAll } from '../../../server/store/read-all.js';
 
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
 const ARTICLES = ['/posts/plain', '/posts/a,comma', '/posts/"quoted"', "/posts/l'été", '/posts/=1+1', '/posts/multi word'];
