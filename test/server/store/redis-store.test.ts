@@ -120,6 +120,23 @@ describe('Redis store on a live Redis', () => {
     expect(await store.daily('a.example', '2026-03-01', '2026-03-01')).toEqual([{ site: 'a.example', article: '/x', day: '2026-03-01', reads: 1 }]);
   });
 
+  it('streams totals, sites and daily rows past a page of names, in byte order', async () => {
+    const articles = Array.from({ length: 1203 }, (_, i) => `/p${i}`);
+    const sites = Array.from({ length: 601 }, (_, i) => `s${i}.example`);
+    await store.mergeCounts(
+      articles.map((article, i) => ({ site: 'big.example', article, day: '2026-03-01', reads: i + 1 })),
+      sites.map((site) => ({ site, article: '/', reads: 1 })),
+    );
+    const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+    const sortedArticles = [...articles].sort(byBytes);
+    const totals = await collect(store.totals('big.example'));
+    expect(totals.map((row) => row.article)).toEqual(sortedArticles);
+    expect(totals.find((row) => row.article === '/p1202')?.reads).toBe(1203);
+    const rows = await collect(store.dailyRows('big.example', '2026-03-01', '2026-03-01'));
+    expect(rows.map((row) => row.article)).toEqual(sortedArticles);
+    expect((await collect(store.sites())).map((row) => row.site)).toEqual(['big.example', ...sites].sort(byBytes));
+  });
+
   it('refuses to open on an unreachable Redis, naming REDIS_URL without its password', async () => {
     const refusal = await openRedisStore(`redis://user:hunter2@127.0.0.1:${redis.port + 1}`).catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(StoreError);
@@ -138,7 +155,10 @@ describe('Redis store when Redis fails', () => {
 
   it('refuses reads at once with a StoreError while Redis is down, and never applies them later', async () => {
     expect(await store.increment('a.example', '/x', T0)).toBe(1);
+    const other = await openRedisStore(redis.url, { prefix: freshPrefix() });
     await redis.stop();
+    // A node shutting down while Redis is away still closes.
+    await other.close();
     const refusals = await Promise.all([1, 2, 3].map(() => store.increment('a.example', '/x', T0).catch((error: unknown) => error)));
     for (const refusal of refusals) {
       expect(refusal).toBeInstanceOf(StoreError);
