@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { BUDGET_SPENT, NO_CAPS, StoreCapError, StoreError, type IncrementResult, type SessionKeys, type Store, type StoreCaps } from '../port.js';
-import { utcDay } from '../../utc-day.js';
+import { NO_CAPS, type Store, type StoreCaps } from '../port.js';
 import { connectRedis, redactUrl, type RedisStoreClient } from './connect.js';
+import { createGuard, type Guard } from './guard.js';
+import { createIncrement } from './increment.js';
 import { DEFAULT_PREFIX, redisKeys, type RedisKeys } from './keys.js';
 import { listDailyRows, listSites, listTotals, siteFigures } from './listing.js';
+import { openRedisSessions } from './sessions.js';
 
-// A day's seen keys outlive the day by a day, so a node whose clock lags still finds them; a
-// new day's secret drops them sooner.
-const SEEN_TTL_SECONDS = 48 * 3600;
 // While Redis is away, say so in the log at most once a minute.
 const LOG_EVERY_MS = 60_000;
 
@@ -17,43 +16,39 @@ export interface RedisStoreOptions {
   prefix?: string;
   /** @default NO_CAPS */
   caps?: StoreCaps;
-  /** Where connection problems are reported (throttled). @default no logging */
+  /** Where connection problems are reported (at most once a minute). @default no logging */
   log?: (line: string) => void;
-}
-
-const capArg = (cap: number): string => (cap === Infinity ? '-1' : String(cap));
-
-function capError(code: 'too_many_sites' | 'too_many_articles', caps: StoreCaps): StoreCapError {
-  return code === 'too_many_sites'
-    ? new StoreCapError(code, `this server counts at most ${caps.maxSites} sites (MAX_SITES); the read was not counted`)
-    : new StoreCapError(code, `this server counts at most ${caps.maxArticlesPerSite} articles per site (MAX_ARTICLES_PER_SITE); the read was not counted`);
-}
-
-/** Maps the script's reply to what increment() resolves, or throws its cap refusal. */
-function incrementResult(reply: unknown, caps: StoreCaps): IncrementResult {
-  if (typeof reply === 'number') return reply;
-  if (reply === 'seen') return undefined;
-  if (reply === BUDGET_SPENT) return BUDGET_SPENT;
-  if (reply === 'too_many_sites' || reply === 'too_many_articles') throw capError(reply, caps);
-  throw new Error(`unexpected reply from the increment script: ${JSON.stringify(reply)}`);
-}
-
-function openSessions(client: RedisStoreClient, keys: RedisKeys, guard: <T>(work: () => Promise<T>) => Promise<T>): SessionKeys {
-  return {
-    add: (key, expiresAt, now, max) =>
-      guard(async () => void (await client.addSession([keys.sessions], [key, String(expiresAt), String(now), String(max)]))),
-    expiresAt: (key) => guard(async () => {
-      const score = await client.zScore(keys.sessions, key);
-      return score === null ? undefined : score;
-    }),
-    remove: (key) => guard(async () => void (await client.zRem(keys.sessions, key))),
-  };
 }
 
 /** The Redis store: the port, plus a way to wait for the connection after Redis went away. */
 export interface RedisStore extends Store {
   /** Resolves once the client is connected and ready (at once when it is). */
   whenReady(): Promise<void>;
+}
+
+/** Store.daySecret on Redis: one script call per node per day, the same secret on every node. */
+function createDaySecret(client: RedisStoreClient, keys: RedisKeys, guard: Guard): Store['daySecret'] {
+  let cached: { day: string; secret: Buffer } | undefined;
+  return (day) =>
+    guard(async () => {
+      // A day's secret never changes once made, so a node asks Redis once a day, not once a read.
+      if (cached?.day === day) return cached.secret;
+      const reply = await client.daySecret([keys.secrets, keys.seenDays], [day, randomBytes(32).toString('hex'), `${keys.prefix}seen:`]);
+      cached = { day, secret: Buffer.from(String(reply), 'hex') };
+      return cached.secret;
+    });
+}
+
+/** Store.mergeCounts on Redis: one script call, every value checked before the first write. */
+function createMerge(client: RedisStoreClient, keys: RedisKeys, guard: Guard): Store['mergeCounts'] {
+  return (rows, totals) =>
+    guard(async () => {
+      const args = [keys.prefix, String(rows.length)];
+      for (const { site, article, day, reads } of rows) args.push(site, article, day, String(reads));
+      for (const { site, article, reads } of totals) args.push(site, article, String(reads));
+      const [daysChanged, readsAdded] = (await client.merge([], args)) as [number, number];
+      return { daysChanged, readsAdded };
+    });
 }
 
 /**
@@ -72,66 +67,27 @@ export async function openRedisStore(url: string, options: RedisStoreOptions = {
     loggedAt = performance.now();
     log(`${where} cannot be reached: ${error.message || error.name}. Reads are refused (store_unavailable) until it can; the connection is retried.`);
   });
-  // Every call goes through here, so a Redis problem always surfaces as a StoreError naming REDIS_URL.
-  const guard = async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof StoreCapError || error instanceof StoreError) throw error;
-      throw new StoreError(`${where} cannot be used: ${(error as Error).message || (error as Error).name}`);
-    }
-  };
-  const guardAll = <T>(rows: AsyncIterable<T>): AsyncIterable<T> => ({
-    async *[Symbol.asyncIterator]() {
-      const iterator = rows[Symbol.asyncIterator]();
-      for (;;) {
-        const next = await guard(() => iterator.next());
-        if (next.done === true) return;
-        yield next.value;
-      }
-    },
-  });
-  let secret: { day: string; value: Buffer } | undefined;
+  const guard = createGuard(where);
+  const increment = createIncrement(client, keys, caps);
   let closing: Promise<void> | undefined;
 
+  // One line per method of the port; the work lives in the functions above and in listing.ts.
   return {
-    increment: (site, article, at, seenKey, budget) =>
-      guard(async () => {
-        const day = utcDay(at);
-        const reply = await client.increment(
-          [keys.totals(site), keys.articles(site), keys.site(site), keys.sites, keys.daily(site, article), keys.seen(day), keys.seenDays],
-          [
-            site, article, day,
-            seenKey === undefined ? '' : `s|${seenKey}`,
-            budget === undefined ? '' : `b|${budget.key}`,
-            budget === undefined ? '0' : String(budget.max),
-            capArg(caps.maxSites), capArg(caps.maxArticlesPerSite),
-            keys.counts, String(SEEN_TTL_SECONDS),
-          ],
-        );
-        return incrementResult(reply, caps);
-      }),
-    daySecret: (day) =>
-      guard(async () => {
-        // A day's secret never changes once made, so each node asks Redis once a day, not once a read.
-        if (secret?.day === day) return secret.value;
-        const reply = await client.daySecret([keys.secrets, keys.seenDays], [day, randomBytes(32).toString('hex'), `${keys.prefix}seen:`]);
-        secret = { day, value: Buffer.from(String(reply), 'hex') };
-        return secret.value;
-      }),
+    increment: (...args) => guard(() => increment(...args)),
+    daySecret: createDaySecret(client, keys, guard),
     reads: (site, article) => guard(async () => Number((await client.hGet(keys.totals(site), article)) ?? 0)),
     readsOf: (site, articles) =>
       guard(async () => (articles.length === 0 ? [] : (await client.hmGet(keys.totals(site), [...articles])).map((value) => Number(value ?? 0)))),
-    totals: (site) => guardAll(listTotals(client, keys, site)),
+    totals: (site) => guard.all(listTotals(client, keys, site)),
     siteTotal: (site) => guard(() => siteFigures(client, keys, site)),
-    sites: () => guardAll(listSites(client, keys)),
+    sites: () => guard.all(listSites(client, keys)),
     daily: (site, from, to, article) =>
       guard(async () => {
         const rows = [];
         for await (const row of listDailyRows(client, keys, site, from, to, article)) rows.push(row);
         return rows;
       }),
-    dailyRows: (site, from, to, article) => guardAll(listDailyRows(client, keys, site, from, to, article)),
+    dailyRows: (site, from, to, article) => guard.all(listDailyRows(client, keys, site, from, to, article)),
     async checkWritable(at) {
       if (closing !== undefined || !client.isReady) return false;
       try {
@@ -140,15 +96,8 @@ export async function openRedisStore(url: string, options: RedisStoreOptions = {
         return false;
       }
     },
-    mergeCounts: (rows, totals) =>
-      guard(async () => {
-        const args = [keys.prefix, String(rows.length)];
-        for (const { site, article, day, reads } of rows) args.push(site, article, day, String(reads));
-        for (const { site, article, reads } of totals) args.push(site, article, String(reads));
-        const [daysChanged, readsAdded] = (await client.merge([], args)) as [number, number];
-        return { daysChanged, readsAdded };
-      }),
-    sessions: openSessions(client, keys, guard),
+    mergeCounts: createMerge(client, keys, guard),
+    sessions: openRedisSessions(client, keys, guard),
     whenReady: () => (client.isReady ? Promise.resolve() : new Promise((resolve) => void client.once('ready', () => resolve()))),
     close() {
       // close() lets the commands already sent get their replies first.
