@@ -67,6 +67,11 @@ export async function openRedisStore(url: string, options: RedisStoreOptions = {
     loggedAt = performance.now();
     log(`${where} cannot be reached: ${error.message || error.name}. Reads are refused (store_unavailable) until it can; the connection is retried.`);
   });
+  client.on('ready', () => {
+    if (loggedAt === -Infinity) return;
+    loggedAt = -Infinity;
+    log(`${where} is reachable again; reads are counted again.`);
+  });
   const guard = createGuard(where);
   const increment = createIncrement(client, keys, caps);
   let closing: Promise<void> | undefined;

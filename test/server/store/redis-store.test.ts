@@ -137,6 +137,37 @@ describe('Redis store on a live Redis', () => {
     expect((await collect(store.sites())).map((row) => row.site)).toEqual(['big.example', ...sites].sort(byBytes));
   });
 
+  it('shares counts, dedupe, the day secret and sessions between two nodes on one Redis', async () => {
+    const other = await openRedisStore(redis.url, { prefix });
+    try {
+      const secret = await store.daySecret('2026-03-01');
+      expect((await other.daySecret('2026-03-01')).equals(secret)).toBe(true);
+      expect(await store.increment('a.example', '/x', T0, 'reader-1')).toBe(1);
+      expect(await other.increment('a.example', '/x', T0, 'reader-1')).toBeUndefined();
+      expect(await other.increment('a.example', '/x', T0, 'reader-2')).toBe(2);
+      await store.sessions.add('session-1', T0 + 1000, T0, 50);
+      expect(await other.sessions.expiresAt('session-1')).toBe(T0 + 1000);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('keeps a newer day’s secret when a node whose clock lags asks for the day before', async () => {
+    const other = await openRedisStore(redis.url, { prefix });
+    try {
+      const today = await store.daySecret('2026-03-02');
+      // The lagging node makes yesterday's secret again (the old one is gone) ...
+      const lagging = await other.daySecret('2026-03-01');
+      expect(lagging.equals(today)).toBe(false);
+      // ... without wiping today's, which a third node still gets.
+      const third = await openRedisStore(redis.url, { prefix });
+      expect((await third.daySecret('2026-03-02')).equals(today)).toBe(true);
+      await third.close();
+    } finally {
+      await other.close();
+    }
+  });
+
   it('refuses to open on an unreachable Redis, naming REDIS_URL without its password', async () => {
     const refusal = await openRedisStore(`redis://user:hunter2@127.0.0.1:${redis.port + 1}`).catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(StoreError);
@@ -148,8 +179,10 @@ describe('Redis store on a live Redis', () => {
 describe('Redis store when Redis fails', () => {
   // Each test stops this file's Redis; it runs last and restarts it.
   let store: RedisStore;
+  let logs: string[];
   beforeEach(async () => {
-    store = await openRedisStore(redis.url, { prefix: freshPrefix() });
+    logs = [];
+    store = await openRedisStore(redis.url, { prefix: freshPrefix(), log: (line) => void logs.push(line) });
   });
   afterEach(() => store.close());
 
@@ -170,6 +203,10 @@ describe('Redis store when Redis fails', () => {
     expect(await store.reads('a.example', '/x')).toBe(1);
     expect(await store.increment('a.example', '/x', T0)).toBe(2);
     expect(await store.checkWritable(T0)).toBe(true);
+    // One line when it went away (however often the reconnect failed), one when it came back.
+    expect(logs).toHaveLength(2);
+    expect(logs[0]).toMatch(/^REDIS_URL redis:\/\/127\.0\.0\.1:\d+ cannot be reached: .*Reads are refused \(store_unavailable\)/);
+    expect(logs[1]).toMatch(/is reachable again/);
   });
 
   it('loses no acknowledged read when Redis is killed with -9 (appendfsync always) and restarted', async () => {
