@@ -168,6 +168,14 @@ describe('Redis store on a live Redis', () => {
     }
   });
 
+  it('merges an import of 40,000 day rows in one script call', async () => {
+    // 160,000 script arguments: more than a spread into one call takes.
+    const rows = Array.from({ length: 40_000 }, (_, i) => ({ site: 'a.example', article: `/p${i % 400}`, day: `2025-01-${String(1 + Math.floor(i / 400) % 28).padStart(2, '0')}`, reads: 1 }));
+    const distinct = new Set(rows.map((row) => `${row.article} ${row.day}`)).size;
+    expect(await store.mergeCounts(rows, [])).toEqual({ daysChanged: distinct, readsAdded: distinct });
+    expect(await store.siteTotal('a.example')).toEqual({ reads: distinct, articles: 400 });
+  });
+
   it('refuses to open on an unreachable Redis, naming REDIS_URL without its password', async () => {
     const refusal = await openRedisStore(`redis://user:hunter2@127.0.0.1:${redis.port + 1}`).catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(StoreError);
