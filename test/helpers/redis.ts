@@ -81,7 +81,15 @@ function ping(port: number): Promise<void> {
 async function launch(dir: string, port: number, appendfsync: AppendFsync): Promise<Running> {
   const child = spawn(REDIS_SERVER_PATH, serverArgs(dir, port, appendfsync), { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  // A test file that dies must not leave its redis-server running.
+  const killOnExit = (): void => void child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const exited = new Promise<void>((resolve) =>
+    child.on('exit', () => {
+      process.off('exit', killOnExit);
+      resolve();
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
