@@ -76,8 +76,8 @@ export async function connectRedis(url: string, onError: (error: Error) => void)
   try {
     await client.connect();
   } catch (error) {
-    client.destroy();
-    throw new StoreError(`REDIS_URL ${redactUrl(url)} cannot be reached: ${(error as Error).message || (error as Error).name}. Start Redis or fix the address.`);
+    if (client.isOpen) client.destroy();
+    throw new StoreError(`REDIS_URL ${redactUrl(url)} cannot be reached: ${(error as Error).message || (error as Error).name}. Check that Redis runs there and that the address and password are right.`);
   }
   opening = false;
   return client;

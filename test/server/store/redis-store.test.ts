@@ -179,7 +179,7 @@ describe('Redis store on a live Redis', () => {
   it('refuses to open on an unreachable Redis, naming REDIS_URL without its password', async () => {
     const refusal = await openRedisStore(`redis://user:hunter2@127.0.0.1:${redis.port + 1}`).catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(StoreError);
-    expect((refusal as Error).message).toMatch(/^REDIS_URL redis:\/\/user:\*\*\*@127\.0\.0\.1:\d+ cannot be reached: .*Start Redis or fix the address/);
+    expect((refusal as Error).message).toMatch(/^REDIS_URL redis:\/\/user:\*\*\*@127\.0\.0\.1:\d+ cannot be reached: .*Check that Redis runs there and that the address and password are right/);
     expect((refusal as Error).message).not.toContain('hunter2');
   });
 });
