@@ -67,6 +67,13 @@ export class StoreCapError extends Error {
   }
 }
 
+/** The refusal of a read past a cap, worded the same by every backend. */
+export function capError(code: CapCode, caps: StoreCaps): StoreCapError {
+  return code === 'too_many_sites'
+    ? new StoreCapError(code, `this server counts at most ${caps.maxSites} sites (MAX_SITES); the read was not counted`)
+    : new StoreCapError(code, `this server counts at most ${caps.maxArticlesPerSite} articles per site (MAX_ARTICLES_PER_SITE); the read was not counted`);
+}
+
 /** The store could not be opened or written; the message names where (DATA_DIR, REDIS_URL) and the cause. */
 export class StoreError extends Error {
   override name = 'StoreError';

@@ -1,5 +1,5 @@
 import type { Database, RootDatabase } from 'lmdb';
-import { StoreCapError, type SiteTotal, type StoreCaps } from '../port.js';
+import { capError, type StoreCapError, type SiteTotal, type StoreCaps } from '../port.js';
 
 /**
  * Per-site totals kept beside the per-article ones, so a site-wide figure (the badge, the site
@@ -31,15 +31,16 @@ export function openSiteTotals(root: RootDatabase): SiteTotals {
       const found = sites.get(site) ?? { reads: 0, articles: 0 };
       sites.put(site, { reads: found.reads + reads, articles: found.articles + (newArticle ? 1 : 0) });
     },
-    capFor(site, { maxSites, maxArticlesPerSite }) {
+    capFor(site, caps) {
+      const { maxSites, maxArticlesPerSite } = caps;
       const found = sites.get(site);
       if (found === undefined) {
         // Counting is O(sites), paid only when a read would create a site.
         if (maxSites !== Infinity && sites.getCount() >= maxSites) {
-          return new StoreCapError('too_many_sites', `this server counts at most ${maxSites} sites (MAX_SITES); the read was not counted`);
+          return capError('too_many_sites', caps);
         }
       } else if (found.articles >= maxArticlesPerSite) {
-        return new StoreCapError('too_many_articles', `this server counts at most ${maxArticlesPerSite} articles per site (MAX_ARTICLES_PER_SITE); the read was not counted`);
+        return capError('too_many_articles', caps);
       }
       return undefined;
     },

@@ -1,0 +1,84 @@
+import { createClient, defineScript, type CommandParser } from '@redis/client';
+import { StoreError } from '../port.js';
+import { ADD_SESSION_LUA, DAY_SECRET_LUA, INCREMENT_LUA, MERGE_LUA } from './scripts.js';
+
+// Reconnect quickly, then once a second: /healthz should turn green within seconds of Redis returning.
+const MAX_RECONNECT_DELAY_MS = 1000;
+// A refused read should be refused at once, not after a long TCP connect.
+const CONNECT_TIMEOUT_MS = 5000;
+
+/** A script called with its keys and arguments; the client sends EVALSHA, and EVAL once on NOSCRIPT. */
+function script(lua: string, numberOfKeys: number) {
+  return defineScript({
+    SCRIPT: lua,
+    NUMBER_OF_KEYS: numberOfKeys,
+    parseCommand(parser: CommandParser, keys: readonly string[], args: readonly string[]) {
+      for (const key of keys) parser.pushKey(key);
+      // One by one: an import passes hundreds of thousands of arguments, past what a spread takes.
+      for (const arg of args) parser.push(arg);
+    },
+    transformReply: (reply: unknown): unknown => reply,
+  });
+}
+
+const SCRIPTS = {
+  increment: script(INCREMENT_LUA, 7),
+  daySecret: script(DAY_SECRET_LUA, 2),
+  merge: script(MERGE_LUA, 0),
+  addSession: script(ADD_SESSION_LUA, 1),
+};
+
+/** `redis://user:secret@host` without the password, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparsable REDIS_URL)';
+  }
+}
+
+function createRedisClient(url: string) {
+  let ready = false;
+  return createClient({
+    url,
+    scripts: SCRIPTS,
+    // No offline queue: a read refused while Redis is away must never be applied later.
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      // Until the first connection, give up (openRedisStore reports it); after it, retry forever.
+      reconnectStrategy: (retries: number, cause: Error) => (ready ? Math.min(50 * 2 ** retries, MAX_RECONNECT_DELAY_MS) : cause),
+    },
+  }).once('ready', () => void (ready = true));
+}
+
+/** The client the Redis store uses, with the store's scripts attached. */
+export type RedisStoreClient = ReturnType<typeof createRedisClient>;
+
+/**
+ * Connects to `url` and resolves once Redis answers. Rejects with a StoreError naming
+ * REDIS_URL (password hidden) when it cannot connect. Errors after that are passed to
+ * `onError` (the client reconnects by itself).
+ */
+export async function connectRedis(url: string, onError: (error: Error) => void): Promise<RedisStoreClient> {
+  let client: RedisStoreClient;
+  try {
+    client = createRedisClient(url);
+  } catch (error) {
+    throw new StoreError(`REDIS_URL ${redactUrl(url)} cannot be used: ${(error as Error).message}. It must look like redis://host:6379 or rediss://user:password@host:6380.`);
+  }
+  let opening = true;
+  client.on('error', (error: Error) => {
+    if (!opening) onError(error);
+  });
+  try {
+    await client.connect();
+  } catch (error) {
+    if (client.isOpen) client.destroy();
+    throw new StoreError(`REDIS_URL ${redactUrl(url)} cannot be reached: ${(error as Error).message || (error as Error).name}. Check that Redis runs there and that the address and password are right.`);
+  }
+  opening = false;
+  return client;
+}
