@@ -1,21 +1,21 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { open, type RootDatabase } from 'lmdb';
-import { utcDay } from '../../utc-day.js';
-import { BUDGET_SPENT, NO_CAPS, StoreCapError, StoreError, type ArticleTotal, type DailyRow, type IncrementResult, type Store, type StoreCaps } from '../port.js';
-import { DISK_FULL, createRoomCheck, lmdbFilesExist } from './disk-room.js';
+import { NO_CAPS, StoreError, type Store, type StoreCaps } from '../port.js';
+import { DISK_FULL, createRoomCheck, lmdbFilesExist, type RoomCheck } from './disk-room.js';
+import { daySecret } from './day-secret.js';
+import { createIncrement } from './increment.js';
+import { dailyRowsOf, toAsync, totalsOf } from './listing.js';
+import { mergeCounts } from './merge.js';
 import { openSessionKeys } from './session-keys.js';
-import { openSiteTotals } from './site-totals.js';
 import { migrate, SchemaError } from './schema.js';
+import { openTables } from './tables.js';
+import { createWriteGuard } from './write-guard.js';
 
 export { OLDEST_SCHEMA_VERSION, SCHEMA_VERSION } from './schema.js';
 
 /** Name of the LMDB file inside DATA_DIR (LMDB adds `-lock` beside it). */
 export const STORE_FILE = 'readcounter.mdb';
-
-// After a read's commit failed, /healthz reports 503 until a read commits again or this long passes.
-const WRITE_FAILURE_MS = 60_000;
 
 /**
  * lmdb-js rejects one internal promise per failed commit that no caller can await
@@ -47,164 +47,42 @@ export interface LmdbStore extends Store {
 export function openLmdbStore(dataDir: string, log: (message: string) => void = () => {}, caps: StoreCaps = NO_CAPS): LmdbStore {
   const dir = resolve(dataDir);
   const roomToWrite = createRoomCheck(dir);
-  let root: RootDatabase;
+  const root = openEnvironment(dir, roomToWrite, log);
+  const tables = openTables(root);
   try {
-    mkdirSync(dir, { recursive: true });
-    const problem = roomToWrite();
-    if (problem !== undefined && !(problem.startsWith(DISK_FULL) && lmdbFilesExist(join(dir, STORE_FILE)))) throw new Error(problem);
-    // A restart on a full disk still serves the stored counts: writes are refused below, as at
-    // run time, until there is room again.
-    if (problem !== undefined) log(`DATA_DIR ${JSON.stringify(dir)}: ${problem}. Serving the stored counts; reads are refused (store_unavailable) and /healthz is 503 until there is room.`);
-    root = open({ path: join(dir, STORE_FILE), compression: false });
-  } catch (error) {
-    throw unusableDataDir(dir, error);
-  }
-  const meta = root.openDB<unknown, string>({ name: 'meta' });
-  const totals = root.openDB<number, [string, string]>({ name: 'totals' });
-  const days = root.openDB<number, [string, string, string]>({ name: 'daily' });
-  // Dedupe: `seen` holds `DAY|hash` keys for one day (true for a reader, a count for a budget);
-  // `secrets` the day's random HMAC key.
-  const seen = root.openDB<true | number, string>({ name: 'seen' });
-  const secrets = root.openDB<Buffer, string>({ name: 'secrets', encoding: 'binary' });
-  const siteTotals = openSiteTotals(root);
-  // Every change to an article's total goes through here, so the site's total always agrees.
-  const addToTotal = (site: string, article: string, reads: number): void => {
-    const stored = totals.get([site, article]);
-    totals.put([site, article], (stored ?? 0) + reads);
-    siteTotals.add(site, reads, stored === undefined);
-  };
-  try {
-    migrate(root, meta, () => siteTotals.rebuild(totals));
+    migrate(root, tables.meta, () => tables.siteTotals.rebuild(tables.totals));
   } catch (error) {
     void root.close();
     throw error instanceof SchemaError ? new StoreError(`DATA_DIR ${JSON.stringify(dir)} ${error.message}`) : error;
   }
+  const guard = createWriteGuard(dir, roomToWrite, log);
+  const { totals, siteTotals, meta } = tables;
   let closing: Promise<void> | undefined;
-  const cannotWrite = (problem: string): StoreError => new StoreError(`DATA_DIR ${JSON.stringify(dir)} cannot be written: ${problem}`);
-  let writeFailedAt: number | undefined;
-  let refusalLoggedAt = -Infinity;
-  const refuseWrite = (problem: string, at: number): Promise<never> => {
-    writeFailedAt = at;
-    if (performance.now() - refusalLoggedAt > WRITE_FAILURE_MS) {
-      refusalLoggedAt = performance.now();
-      log(`${cannotWrite(problem).message}. Reads are refused (store_unavailable) and /healthz is 503 until it can.`);
-    }
-    return Promise.reject(cannotWrite(problem));
-  };
-
-  const totalsOf = function* (site?: string): Generator<ArticleTotal> {
-    const start = site === undefined ? undefined : ([site] as unknown as [string, string]);
-    for (const { key, value } of totals.getRange({ start, snapshot: false })) {
-      if (site !== undefined && key[0] !== site) break;
-      yield { site: key[0], article: key[1], reads: value };
-    }
-  };
-  const dailyRowsOf = function* (site: string, from: string, to: string, article?: string): Generator<DailyRow> {
-    const articles = article === undefined ? totalsOf(site) : [{ article }];
-    for (const { article: name } of articles) {
-      // A day is YYYY-MM-DD, so `${to}~` sorts after `to` and before the day after it.
-      for (const { key, value } of days.getRange({ start: [site, name, from], end: [site, name, `${to}~`], snapshot: false })) {
-        yield { site, article: name, day: key[2], reads: value };
-      }
-    }
-  };
-
+  // The port's methods, each a line or a hand-over to its own file (increment, listing, merge, day-secret).
   return {
     root,
     sessions: openSessionKeys(root),
-    increment(site, article, at, seenKey, budget) {
-      const day = utcDay(at);
-      const problem = roomToWrite();
-      if (problem !== undefined) return refuseWrite(problem, at);
-      // One transaction per read, batched by lmdb-js with every other write of the same
-      // event turn into a single commit; the callback runs inside the write lock, so the
-      // get-then-put cannot race another increment, and two tabs of one reader cannot both
-      // pass the seen check.
-      const write = root.transaction((): IncrementResult | StoreCapError => {
-        const key = seenKey === undefined ? undefined : `${day}|${seenKey}`;
-        if (key !== undefined && seen.get(key) !== undefined) return undefined;
-        const stored = totals.get([site, article]);
-        // Checked before anything is written, so a refused read leaves the reader's day unspent.
-        const refusal = stored === undefined ? siteTotals.capFor(site, caps) : undefined;
-        if (refusal !== undefined) return refusal;
-        if (budget !== undefined) {
-          const budgetKey = `${day}|${budget.key}`;
-          const used = Number(seen.get(budgetKey) ?? 0);
-          if (used >= budget.max) return BUDGET_SPENT;
-          seen.put(budgetKey, used + 1);
-        }
-        if (key !== undefined) seen.put(key, true);
-        addToTotal(site, article, 1);
-        days.put([site, article, day], (days.get([site, article, day]) ?? 0) + 1);
-        return (stored ?? 0) + 1;
-      });
-      write.then(
-        () => void (writeFailedAt = undefined),
-        (error: { commitError?: Promise<unknown> }) => {
-          writeFailedAt = at;
-          // The cause (ENOSPC, EROFS) rides on a second promise that would otherwise go unhandled.
-          error.commitError?.catch(() => {});
-        },
-      );
-      return write.then((result) => {
-        if (result instanceof StoreCapError) throw result;
-        return result;
-      });
-    },
+    increment: createIncrement(root, tables, caps, guard),
     // Reads are synchronous in LMDB (a memory-mapped lookup); the port is async for a network store.
     readsNow: (site, article) => totals.get([site, article]) ?? 0,
     reads: async (site, article) => totals.get([site, article]) ?? 0,
     readsOf: async (site, articles) => articles.map((article) => totals.get([site, article]) ?? 0),
     siteTotal: async (site) => siteTotals.get(site) ?? { reads: 0, articles: 0 },
     sites: () => toAsync(siteTotals.all()),
-    async daySecret(day) {
-      const found = secrets.get(day);
-      if (found !== undefined) return found;
-      const problem = roomToWrite();
-      if (problem !== undefined) throw cannotWrite(problem);
-      const secret = randomBytes(32);
-      root.transactionSync(() => {
-        for (const other of secrets.getKeys()) if (other !== day) secrets.remove(other);
-        secrets.put(day, secret);
-      });
-      // Older days' seen keys are useless without their secret; drop them in the background.
-      void root.transaction(() => {
-        for (const key of seen.getKeys({ end: day })) seen.remove(key);
-      });
-      return secret;
-    },
-    totals: (site) => toAsync(totalsOf(site)),
-    daily: async (site, from, to, article) => [...dailyRowsOf(site, from, to, article)],
-    dailyRows: (site, from, to, article) => toAsync(dailyRowsOf(site, from, to, article)),
+    daySecret: async (day) => daySecret(root, tables, guard, day),
+    totals: (site) => toAsync(totalsOf(tables, site)),
+    daily: async (site, from, to, article) => [...dailyRowsOf(tables, site, from, to, article)],
+    dailyRows: (site, from, to, article) => toAsync(dailyRowsOf(tables, site, from, to, article)),
     async mergeCounts(rows, imported) {
       const problem = roomToWrite();
-      if (problem !== undefined) throw cannotWrite(problem);
-      return root.transactionSync(() => {
-        let daysChanged = 0;
-        let readsAdded = 0;
-        for (const { site, article, day, reads } of rows) {
-          const stored = days.get([site, article, day]) ?? 0;
-          if (reads <= stored) continue;
-          days.put([site, article, day], reads);
-          addToTotal(site, article, reads - stored);
-          daysChanged++;
-          readsAdded += reads - stored;
-        }
-        for (const { site, article, reads } of imported) {
-          const stored = totals.get([site, article]) ?? 0;
-          if (reads <= stored) continue;
-          addToTotal(site, article, reads - stored);
-          readsAdded += reads - stored;
-        }
-        return { daysChanged, readsAdded };
-      });
+      if (problem !== undefined) throw guard.cannotWrite(problem);
+      return mergeCounts(root, tables, rows, imported);
     },
     async backup(file) {
       await root.backup(file, false);
     },
     async checkWritable(at) {
-      if (writeFailedAt !== undefined && at - writeFailedAt < WRITE_FAILURE_MS) return false;
-      if (roomToWrite() !== undefined) return false;
+      if (guard.recentlyFailed(at) || roomToWrite() !== undefined) return false;
       try {
         return await meta.put('healthCheckedAt', at);
       } catch (error) {
@@ -222,7 +100,17 @@ export function openLmdbStore(dataDir: string, log: (message: string) => void = 
   };
 }
 
-/** A synchronous LMDB range as the port's async iterable; read lazily, one row per step. */
-async function* toAsync<T>(rows: Iterable<T>): AsyncGenerator<T> {
-  yield* rows;
+// Creates DATA_DIR if needed and opens LMDB in it, refusing a folder it could not write.
+function openEnvironment(dir: string, roomToWrite: RoomCheck, log: (message: string) => void): RootDatabase {
+  try {
+    mkdirSync(dir, { recursive: true });
+    const problem = roomToWrite();
+    if (problem !== undefined && !(problem.startsWith(DISK_FULL) && lmdbFilesExist(join(dir, STORE_FILE)))) throw new Error(problem);
+    // A restart on a full disk still serves the stored counts: writes are refused, as at run
+    // time, until there is room again.
+    if (problem !== undefined) log(`DATA_DIR ${JSON.stringify(dir)}: ${problem}. Serving the stored counts; reads are refused (store_unavailable) and /healthz is 503 until there is room.`);
+    return open({ path: join(dir, STORE_FILE), compression: false });
+  } catch (error) {
+    throw unusableDataDir(dir, error);
+  }
 }
