@@ -18,7 +18,7 @@ import { NO_EVENTS, type ServerEvents } from './events.js';
 import { createAdminFeatures } from './dashboard/features.js';
 import { createIpLimits } from './trust/ip-limits.js';
 import { createSeenKeys } from './trust/dedupe.js';
-import { createTopicLimits } from './trust/topic-limits.js';
+import { createTopicLimits } from './live/topic-limits.js';
 import { HTTP_SERVER_OPTIONS, guardConnections } from './trust/connection-limits.js';
 
 /**

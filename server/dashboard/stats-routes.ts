@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { Admin } from './admin.js';
 import { requireAdmin } from './guard.js';
 import { ApiError } from '../http/errors.js';
-import { queryRange } from '../stats/range.js';
+import { queryRange } from './range-query.js';
 import { MAX_ARTICLES_LISTED, siteList, siteStats, type StatsSource } from '../stats/site-stats.js';
 import { articleQuery, siteQuery } from '../http/params.js';
 

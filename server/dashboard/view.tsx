@@ -1,6 +1,6 @@
 import type { FeedItem } from './live-feed.js';
 import type { SiteStats, SiteSummary } from '../stats/site-stats.js';
-import { RANGE_CHOICES } from '../stats/range.js';
+import { RANGE_CHOICES } from './range-query.js';
 import { DailyChart, DailyTable, shortDay } from './chart.js';
 
 /** Everything one dashboard page shows. */

@@ -14,7 +14,7 @@ import { ReadRefused, type ReadRecorder } from '../reads.js';
 import type { ServerEvents } from '../events.js';
 import type { Reader } from '../trust/reader.js';
 import { roomToSend } from './backlog.js';
-import type { TopicLimits } from '../trust/topic-limits.js';
+import type { TopicLimits } from './topic-limits.js';
 
 /** What every connection shares: settings and services, held once, not per socket. */
 export interface ConnectionContext {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../server/http/errors.js';
-import { addDays, dayCount, daysOf, lastDays, parseDay, parseRangeChoice, queryRange } from '../../server/stats/range.js';
-import { niceMax } from '../../shared/chart-scale.js';
+import { ApiError } from '../../../server/http/errors.js';
+import { addDays, dayCount, daysOf, lastDays } from '../../../server/stats/range.js';
+import { parseDay, parseRangeChoice, queryRange } from '../../../server/dashboard/range-query.js';
+import { niceMax } from '../../../shared/chart-scale.js';
 
 const NOW = Date.UTC(2026, 0, 15, 23, 59, 59);
 

@@ -1,5 +1,5 @@
 import type { SubscribeMode } from '../../shared/protocol.js';
-import type { Hub, Peer, Topic } from '../live/hub.js';
+import type { Hub, Peer, Topic } from './hub.js';
 
 /** A subscription taken, or why it was refused (nothing changed then). */
 export type Admission = { ok: true; topic: Topic } | { ok: false; message: string };
