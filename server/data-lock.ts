@@ -70,6 +70,7 @@ export function signalImported(dataDir: string): Promise<boolean> {
  * StoreError naming DATA_DIR.
  */
 export async function acquireDataLock(dataDir: string): Promise<DataLock> {
+  // Long because the lock is one sequence: check nobody answers, listen on the socket (which also takes import signals), then hand back release.
   const dir = resolve(dataDir);
   const path = lockSocketPath(dir);
   try {

@@ -11,6 +11,7 @@ const log = (message: string): void => console.log(`readcounter: ${message}`);
 
 /** The only place that reads process.env and argv, and the only call to listen(). */
 async function main(): Promise<void> {
+  // Long only as a script: the start-up steps in order, each a few lines (settings, restore, listen, signals).
   let config;
   try {
     config = loadConfig(process.env, process.argv.slice(2));

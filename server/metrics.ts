@@ -29,6 +29,7 @@ const COMMIT_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.
 
 /** Creates the metrics and the event sink that feeds them. */
 export function createMetrics({ hub, connections, processMetrics = true }: MetricsOptions): Metrics {
+  // Long only as a list: one declaration per metric, read top to bottom like the /metrics page.
   const registry = new Registry();
   const registers = [registry];
   if (processMetrics) collectDefaultMetrics({ register: registry });

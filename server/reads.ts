@@ -53,6 +53,7 @@ export interface ReadRecorderOptions {
  * so no page is ever shown a count that a crash could take back.
  */
 export function createReadRecorder(options: ReadRecorderOptions): ReadRecorder {
+  // Long only as a factory: small methods closing over the state above, none over ~40 lines.
   const { store, publish, now, events, limits, seenKey, maxReadsPerNetworkPerArticlePerDay: dailyMax = Infinity } = options;
   const pending = new Set<Promise<unknown>>();
   let stopped = false;

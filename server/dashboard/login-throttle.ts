@@ -34,6 +34,7 @@ const MAX_NETWORKS = 10_000;
  * right token from any other network is never held back by someone else's guesses.
  */
 export function createLoginThrottle({ maxFailuresPerMinute, now, log }: LoginThrottleOptions): LoginThrottle {
+  // Long only as a factory: small methods closing over the state above, none over ~40 lines.
   const entries = new Map<string, Entry>();
 
   function current(network: string, at: number): Entry | undefined {

@@ -46,6 +46,7 @@ export function SiteSwitcher({ site, sites, days }: { site: string; sites: SiteS
 
 /** The page body for a site or one of its articles. */
 export function DashboardBody({ model }: { model: DashboardModel }) {
+  // Long only as markup: one page of JSX, read top to bottom like the page it renders.
   const { stats, site, days } = model;
   const article = stats.article;
   return (

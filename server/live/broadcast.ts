@@ -59,6 +59,7 @@ interface Pass {
  * still behind on the next pass, and no backlog can build however fast reads arrive.
  */
 export function createBroadcaster(options: BroadcastOptions): Broadcaster {
+  // Long only as a factory: the scheduler's state and its small steps (changed, runTurn, pass, flush) share one closure.
   const now = options.now ?? Date.now;
   const minIntervalMs = checkOption('minIntervalMs', options.minIntervalMs ?? 0, 0);
   const maxBufferedBytes = checkOption('maxBufferedBytes', options.maxBufferedBytes ?? 64 * 1024, 0);
@@ -83,6 +84,7 @@ export function createBroadcaster(options: BroadcastOptions): Broadcaster {
 
   /** One turn: continues the passes under way and starts due ones, within `budget` frames. */
   function runTurn(budget: number, force = false): void {
+    // One loop over the due topics within the turn's frame budget; its branches are the budget's bookkeeping.
     turn = undefined;
     const due = dirty;
     dirty = [];

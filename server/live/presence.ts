@@ -55,6 +55,7 @@ interface Pending {
  * `quietMs` after the churn stops.
  */
 export function createPresenceCadence<T>(options: PresenceOptions<T>): PresenceCadence<T> {
+  // Long only as a factory: small methods closing over the state above, none over ~40 lines.
   const { now, size, due } = options;
   const quietMs = checkMs('quietMs', options.quietMs ?? PRESENCE_QUIET_MS);
   const minWaitMs = checkMs('minWaitMs', options.minWaitMs ?? PRESENCE_MIN_WAIT_MS);

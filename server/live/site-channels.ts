@@ -39,6 +39,7 @@ interface Channel extends Topic {
 
 /** Creates the site channels of one hub. */
 export function createSiteChannels({ broadcast, presence: presenceOptions }: SiteChannelsOptions): SiteChannels {
+  // Long only as a factory: small methods closing over the state above, none over ~40 lines.
   const channels = new Map<string, Channel>();
   const siteOf = new Map<Peer, string>();
   // A dashboard is one socket per admin: the cadence's wait does not grow with its peers.

@@ -50,6 +50,7 @@ footer{margin-top:3rem;color:var(--muted);font-size:.9rem}
 `;
 
 function page(origin: string, dwellSeconds: number): string {
+  // Long only as markup: the landing page's HTML, read top to bottom.
   const o = escapeHtml(origin);
   const host = escapeHtml(new URL(origin).host);
   return `<!doctype html>

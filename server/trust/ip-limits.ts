@@ -31,6 +31,7 @@ const MINUTE = 60_000;
  * the IPs active in the last minute.
  */
 export function createIpLimits({ maxConnections, maxReadsPerMinute, now }: IpLimitOptions): IpLimits {
+  // Long only as a factory: small methods closing over the state above, none over ~40 lines.
   const entries = new Map<string, Entry>();
   let lastSweep = now();
 

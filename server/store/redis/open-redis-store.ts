@@ -57,6 +57,7 @@ function createMerge(client: RedisStoreClient, keys: RedisKeys, guard: Guard): S
  * StoreError at once while Redis is unreachable; the client reconnects by itself.
  */
 export async function openRedisStore(url: string, options: RedisStoreOptions = {}): Promise<RedisStore> {
+  // Long only as a composition: each port method is a line or a hand-over to its file.
   const caps = options.caps ?? NO_CAPS;
   const keys = redisKeys(options.prefix ?? DEFAULT_PREFIX);
   const log = options.log ?? (() => {});
