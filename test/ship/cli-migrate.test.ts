@@ -5,7 +5,7 @@ import { openRedisStore } from '../../server/store/redis/open-redis-store.js';
 import type { DailyRow } from '../../server/store/port.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
 import { runCliProcess, tempDir } from './helpers.js';
-import { cli, lmdbFigures, redisFigures, seedLmdb } from './redis-cli-helpers.js';
+import { cli, lmdbFigures, redisFigures, seedLmdb } from './cli-store-helpers.js';
 
 let redis: RedisServer;
 let installs = 0;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
 import { runCliProcess, tempDir } from './helpers.js';
-import { cli, lmdbFigures, redisFigures, seedLmdb } from './redis-cli-helpers.js';
+import { cli, lmdbFigures, redisFigures, seedLmdb } from './cli-store-helpers.js';
 
 let redis: RedisServer;
 let installs = 0;
