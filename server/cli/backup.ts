@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { CliContext } from './context.js';
 import { CliError } from './errors.js';
 import { openExistingStore } from './data-dir.js';
+import { refuseWithRedis } from './cli-store.js';
 import { formatBytes, inspectStoreFile } from './store-file.js';
 
 /**
@@ -11,6 +12,7 @@ import { formatBytes, inspectStoreFile } from './store-file.js';
  * writes carry on beside it.
  */
 export async function backup(ctx: CliContext, file: string): Promise<void> {
+  refuseWithRedis(ctx, 'backup');
   const target = resolve(file);
   if (existsSync(target)) throw new CliError(`${target} already exists; choose a new name or remove it first (a backup never overwrites)`);
   // Written under a temporary name, so an interrupted backup never looks like a finished one.

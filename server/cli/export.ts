@@ -5,7 +5,7 @@ import { toCsv, toJson } from '../export.js';
 import { exportRows } from '../stats/export-rows.js';
 import type { CliContext } from './context.js';
 import { CliError, UsageError } from './errors.js';
-import { openExistingStore } from './data-dir.js';
+import { openCliStore } from './cli-store.js';
 
 /** Options of `readcounter export`. */
 export interface ExportOptions {
@@ -30,7 +30,7 @@ export async function exportCounts(ctx: CliContext, { format, site, output }: Ex
     if (error instanceof SiteError) throw new UsageError(`--site: ${error.message}`);
     throw error;
   }
-  const store = openExistingStore(ctx.dataDir);
+  const { store } = await openCliStore(ctx, { create: false });
   let text: string;
   let summary: string;
   try {

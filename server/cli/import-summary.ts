@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
 import type { ImportFormat } from '../import/formats.js';
 import type { SkipReason, TallySummary } from '../import/tally.js';
-import type { DailyRow } from '../store/port.js';
-import { openExistingStore, storePath } from './data-dir.js';
+import type { DailyRow, Store } from '../store/port.js';
 
 /** What a merge did, or (dry run) would do. */
 export interface MergeResult {
@@ -12,9 +10,10 @@ export interface MergeResult {
 
 /**
  * What mergeCounts() would do with `rows`, read without writing: one range read per article,
- * so a dry run costs about what the import would. DATA_DIR without a store takes every row.
+ * through the store port, so a dry run costs about what the import would on either backend.
+ * No store (DATA_DIR without one) takes every row.
  */
-export async function plannedMerge(dataDir: string, rows: readonly DailyRow[]): Promise<MergeResult> {
+export async function plannedMerge(store: Pick<Store, 'daily'> | undefined, rows: readonly DailyRow[]): Promise<MergeResult> {
   const result: MergeResult = { daysChanged: 0, readsAdded: 0 };
   const byArticle = new Map<string, DailyRow[]>();
   for (const row of rows) {
@@ -23,21 +22,16 @@ export async function plannedMerge(dataDir: string, rows: readonly DailyRow[]): 
     if (group === undefined) byArticle.set(key, [row]);
     else group.push(row);
   }
-  const store = existsSync(storePath(dataDir)) ? openExistingStore(dataDir) : undefined;
-  try {
-    for (const group of byArticle.values()) {
-      const { site, article } = group[0]!;
-      const days = group.map((row) => row.day).sort();
-      const stored = new Map(((await store?.daily(site, days[0]!, days.at(-1)!, article)) ?? []).map((row) => [row.day, row.reads]));
-      for (const { day, reads } of group) {
-        const before = stored.get(day) ?? 0;
-        if (reads <= before) continue;
-        result.daysChanged++;
-        result.readsAdded += reads - before;
-      }
+  for (const group of byArticle.values()) {
+    const { site, article } = group[0]!;
+    const days = group.map((row) => row.day).sort();
+    const stored = new Map(((await store?.daily(site, days[0]!, days.at(-1)!, article)) ?? []).map((row) => [row.day, row.reads]));
+    for (const { day, reads } of group) {
+      const before = stored.get(day) ?? 0;
+      if (reads <= before) continue;
+      result.daysChanged++;
+      result.readsAdded += reads - before;
     }
-  } finally {
-    await store?.close();
   }
   return result;
 }
@@ -50,12 +44,12 @@ export interface SummaryInput {
   summary: TallySummary;
   result: MergeResult;
   dryRun: boolean;
-  /** A running server was told to update open pages. */
-  told: boolean;
+  /** How running servers learn of the new counts (told through the lock socket, or no need with Redis); undefined: nothing to say. */
+  after: string | undefined;
 }
 
 /** The lines `readcounter import` prints: what was read, skipped, merged, and what the figures are. */
-export function importSummary({ source, format, onlySite, summary, result, dryRun, told }: SummaryInput): string[] {
+export function importSummary({ source, format, onlySite, summary, result, dryRun, after }: SummaryInput): string[] {
   const n = (value: number): string => value.toLocaleString('en-US');
   const unit = format.pageViews ? 'page views' : 'reads';
   const lines = [
@@ -73,7 +67,7 @@ export function importSummary({ source, format, onlySite, summary, result, dryRu
     lines.push(`import: these are page views counted by ${format.tool}, each taken as one read; they were not dwell-checked like readcounter's own reads`);
   }
   if (format.note !== undefined) lines.push(`import: ${format.note}`);
-  if (told) lines.push('import: the server running on DATA_DIR was told; open pages now show the new counts');
+  if (after !== undefined) lines.push(`import: ${after}`);
   return lines;
 }
 

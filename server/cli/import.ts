@@ -1,13 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SiteError, normalizeSite } from '../../shared/site.js';
-import { signalImported } from '../data-lock.js';
 import { ExportFormatError } from '../format-error.js';
 import { IMPORT_FORMATS, isImportFormat, type ImportFormat } from '../import/formats.js';
 import { Tally } from '../import/tally.js';
 import type { CliContext } from './context.js';
 import { CliError, UsageError } from './errors.js';
-import { openAnyStore } from './data-dir.js';
+import { openCliStore, openCliStoreIfPresent } from './cli-store.js';
 import { importSummary, plannedMerge, type MergeResult } from './import-summary.js';
 
 /** Options of `readcounter import`. */
@@ -25,7 +24,8 @@ export interface ImportOptions {
  * (GoatCounter, Plausible, Umami, Shynet, Google Analytics 4), streamed, into per-(site,
  * article, UTC day) figures, then max-merges them in one transaction: importing a file twice
  * changes nothing, and a bad file changes nothing. May run while the server runs: LMDB takes
- * one writer at a time, and the server is then told to send open pages their new counts.
+ * one writer at a time, and the server is then told to send open pages their new counts. With
+ * a Redis set, the same into Redis (one script), and running nodes need no telling.
  */
 export async function importCounts(ctx: CliContext, file: string, { from, site, dryRun }: ImportOptions): Promise<void> {
   if (!isImportFormat(from)) throw new UsageError(`--from must be one of ${Object.keys(IMPORT_FORMATS).join(', ')}; got ${JSON.stringify(from)}`);
@@ -45,21 +45,26 @@ export async function importCounts(ctx: CliContext, file: string, { from, site, 
   }
   const rows = tally.rows();
   let result: MergeResult;
-  let told = false;
+  let after: string | undefined;
   if (dryRun) {
-    result = await plannedMerge(ctx.dataDir, rows);
+    const opened = await openCliStoreIfPresent(ctx);
+    try {
+      result = await plannedMerge(opened?.store, rows);
+    } finally {
+      await opened?.store.close();
+    }
   } else {
-    const store = openAnyStore(ctx.dataDir);
+    const { store, where, afterImport } = await openCliStore(ctx, { create: true });
     try {
       result = await store.mergeCounts(rows, []);
     } catch (error) {
-      throw new CliError(`could not import ${source} into DATA_DIR ${JSON.stringify(ctx.dataDir)}: ${(error as Error).message}. Nothing was imported.`);
+      throw new CliError(`could not import ${source} into ${where}: ${(error as Error).message}. Nothing was imported.`);
     } finally {
       await store.close();
     }
-    told = result.readsAdded > 0 && (await signalImported(ctx.dataDir));
+    if (result.readsAdded > 0) after = await afterImport();
   }
-  for (const line of importSummary({ source, format, onlySite, summary: tally.summary(), result, dryRun, told })) ctx.stderr(line);
+  for (const line of importSummary({ source, format, onlySite, summary: tally.summary(), result, dryRun, after })) ctx.stderr(line);
 }
 
 function siteOption(site: string | undefined): string | undefined {

@@ -6,6 +6,7 @@ import { StoreError } from '../store/port.js';
 import type { CliContext } from './context.js';
 import { CliError } from './errors.js';
 import { inspectStoreFile } from './store-file.js';
+import { refuseWithRedis } from './cli-store.js';
 
 /** Options of `readcounter restore`. */
 export interface RestoreOptions {
@@ -19,6 +20,7 @@ export interface RestoreOptions {
  * The replaced store is kept beside the new one, never deleted.
  */
 export async function restore(ctx: CliContext, file: string, { atNextStart }: RestoreOptions): Promise<void> {
+  refuseWithRedis(ctx, 'restore');
   const source = resolve(file);
   const summary = await inspectStoreFile(source);
   const running = await isDataDirLocked(ctx.dataDir);

@@ -1,10 +1,7 @@
-import { statSync } from 'node:fs';
-import { SCHEMA_VERSION } from '../store/lmdb/lmdb-store.js';
 import { utcDay } from '../utc-day.js';
 import type { CliContext } from './context.js';
 import { UsageError } from './errors.js';
-import { openExistingStore, storePath } from './data-dir.js';
-import { formatBytes } from './store-file.js';
+import { openCliStore } from './cli-store.js';
 
 const DAY_MS = 86_400_000;
 
@@ -25,7 +22,8 @@ interface SiteSummary {
 /** `readcounter stats`: a quick summary in the terminal: sites, totals, today, the last 7 days, top articles. */
 export async function stats(ctx: CliContext, { top }: StatsOptions): Promise<void> {
   if (!/^\d+$/.test(top)) throw new UsageError(`--top must be a whole number, got ${JSON.stringify(top)}`);
-  const store = openExistingStore(ctx.dataDir);
+  const opened = await openCliStore(ctx, { create: false });
+  const { store } = opened;
   const today = utcDay(ctx.now());
   const weekStart = utcDay(ctx.now() - 6 * DAY_MS);
   const sites = new Map<string, SiteSummary>();
@@ -48,15 +46,15 @@ export async function stats(ctx: CliContext, { top }: StatsOptions): Promise<voi
   } finally {
     await store.close();
   }
-  ctx.stdout(render([...sites.values()], Number(top), { dataDir: ctx.dataDir, today }));
+  ctx.stdout(render([...sites.values()], Number(top), { heading: opened.heading(), today }));
 }
 
-function render(sites: SiteSummary[], top: number, { dataDir, today }: { dataDir: string; today: string }): string {
+function render(sites: SiteSummary[], top: number, { heading, today }: { heading: string; today: string }): string {
   const n = (value: number): string => value.toLocaleString('en-US');
   const sum = (pick: (s: SiteSummary) => number): number => sites.reduce((total, s) => total + pick(s), 0);
   const articles = sum((s) => s.articles.length);
   const lines = [
-    `DATA_DIR ${dataDir}: ${formatBytes(statSync(storePath(dataDir)).size)}, schema ${SCHEMA_VERSION}`,
+    heading,
     `${n(sites.length)} sites, ${n(articles)} articles, ${n(sum((s) => s.reads))} reads; today (${today} UTC) ${n(sum((s) => s.today))}, last 7 days ${n(sum((s) => s.week))}`,
   ];
   for (const site of sites.sort((a, b) => b.reads - a.reads)) {

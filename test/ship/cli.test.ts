@@ -8,25 +8,10 @@ import { connect } from '../helpers/ws.js';
 import { TEST_EPOCH } from '../helpers/server.js';
 import { FAST_READS, runCliProcess, storedCounts, tempDir } from './helpers.js';
 import { cli as cliAt } from './import-helpers.js';
+import { seedLmdb as seed } from './cli-store-helpers.js';
 
 const DAY = 86_400_000;
 const NOW = TEST_EPOCH + 3 * DAY;
-
-/** Reads spread over days, sites and articles whose names need CSV quoting. */
-async function seed(dataDir: string): Promise<void> {
-  const store = openLmdbStore(dataDir);
-  const reads: [string, string, number][] = [
-    ['blog.example.com', '/posts/hello', 5],
-    ['blog.example.com', '/posts/a,b"c', 2],
-    ['blog.example.com', '/=cmd|x', 1],
-    ['blog.example.com', '/p/été', 3],
-    ['other.example.org', '/', 4],
-  ];
-  for (const [site, article, times] of reads) {
-    for (let i = 0; i < times; i++) await store.increment(site, article, TEST_EPOCH + (i % 3) * DAY);
-  }
-  await store.close();
-}
 
 /** Runs a command in-process, three days after the seeded reads. */
 const cli = (args: string[], dataDir: string) => cliAt(args, dataDir, NOW);

@@ -1,6 +1,10 @@
 import { createClient, defineScript, type CommandParser } from '@redis/client';
 import { StoreError } from '../port.js';
 import { ADD_SESSION_LUA, DAY_SECRET_LUA, INCREMENT_LUA, MERGE_LUA } from './scripts.js';
+import { redactUrl } from './url.js';
+
+// Kept here too: the store's callers import it from this file.
+export { redactUrl };
 
 // Reconnect quickly, then once a second: /healthz should turn green within seconds of Redis returning.
 const MAX_RECONNECT_DELAY_MS = 1000;
@@ -27,17 +31,6 @@ const SCRIPTS = {
   merge: script(MERGE_LUA, 0),
   addSession: script(ADD_SESSION_LUA, 1),
 };
-
-/** `redis://user:secret@host` without the password, for messages and logs. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparsable REDIS_URL)';
-  }
-}
 
 function createRedisClient(url: string) {
   let ready = false;
