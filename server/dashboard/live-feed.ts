@@ -18,7 +18,7 @@ export interface LiveFeedOptions {
   /** What the feed reads of the store, once per watched site. */
   store: Pick<Store, 'siteTotal' | 'daily'>;
   /** The fan-out: each watched site is a channel on the hub, which also follows its `live`. */
-  hub: Pick<Hub, 'topicsOf' | 'watchSite' | 'unwatchSite' | 'watchedSites' | 'siteChanged' | 'sendToSite'>;
+  hub: Pick<Hub, 'liveOf' | 'watchSite' | 'unwatchSite' | 'watchedSites' | 'siteChanged' | 'sendToSite'>;
   now: () => number;
   /** Reads kept per site for the dashboard's first paint. @default 30 */
   recentMax?: number;
@@ -169,7 +169,7 @@ async function loadFigures(store: LiveFeedOptions['store'], site: string, state:
 }
 
 /** The `site` frame: the figures, and "reading now" from the hub. */
-function renderSite(hub: Pick<Hub, 'topicsOf'>, site: string, state: Figures, now: number): string {
+function renderSite(hub: Pick<Hub, 'liveOf'>, site: string, state: Figures, now: number): string {
   turnDay(state, utcDay(now));
   const live = liveBySite(hub, site);
   const reading = [...live.byArticle]
