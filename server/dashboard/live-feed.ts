@@ -26,8 +26,10 @@ export interface LiveFeedOptions {
 
 /** The dashboard's live channel: recent reads per site, and `site` and `feed` frames for admin sockets watching a site. */
 export interface LiveFeed {
-  /** Plugs into the server's events (combineEvents). */
+  /** Plugs into the server's events (combineEvents): this node's reads. */
   readonly events: Pick<ServerEvents, 'readCounted'>;
+  /** A read counted on any node (cluster mode feeds every node's reads here instead of `events`). */
+  counted(site: string, article: string, reads: number, at: number): void;
   /** Reads counted on a site since the server started, newest first. */
   recent(site: string): FeedItem[];
   /** Starts sending `site` and `feed` frames for `site` to an admin socket (replacing what it watched), once its figures are read. */
@@ -57,7 +59,7 @@ export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
 }
 
 class SiteFeed implements LiveFeed {
-  readonly events: Pick<ServerEvents, 'readCounted'> = { readCounted: (site, article, reads, at) => this.#counted(site, article, reads, at) };
+  readonly events: Pick<ServerEvents, 'readCounted'> = { readCounted: (site, article, reads, at) => this.counted(site, article, reads, at) };
   readonly #store: LiveFeedOptions['store'];
   readonly #hub: LiveFeedOptions['hub'];
   readonly #now: () => number;
@@ -112,7 +114,7 @@ class SiteFeed implements LiveFeed {
     this.#figures.clear();
   }
 
-  #counted(site: string, article: string, reads: number, at: number): void {
+  counted(site: string, article: string, reads: number, at: number): void {
     remember(this.#recent, site, { article, reads, at }, this.#recentMax);
     const state = this.#figures.get(site);
     if (state === undefined) return;
