@@ -107,8 +107,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   try {
     // Every node's counts and presence reach this node's pages through its subscription.
     if (redis !== undefined && remote !== undefined && nodeId !== undefined) {
-      const { counted } = features.feed;
-      cluster = await startClusterNode({ url: config.redisUrl!, prefix: config.redisPrefix, self: nodeId, timings, hub, store: redis, remote, counted: (site, article, reads) => counted(site, article, reads, now()), log });
+      const { feed } = features;
+      cluster = await startClusterNode({ url: config.redisUrl!, prefix: config.redisPrefix, self: nodeId, timings, hub, store: redis, remote, counted: (site, article, reads) => feed.counted(site, article, reads, now()), log });
     }
     await listen(server, { port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
     await features.listenMetrics();

@@ -5,12 +5,13 @@ import type { ServerProcess } from '../helpers/process.js';
 import { BROWSER_UA, connect, type TestSocket } from '../helpers/ws.js';
 
 const SITE = 'blog.example.com';
+const ADMIN_TOKEN = 'cluster-test-admin-token-0123456789';
 // Generous: three nodes and Redis on two shared cores; every wait ends as soon as its state shows.
 const WAIT = { timeout: 15_000, interval: 50 };
 
 const wsUrl = (node: ServerProcess): string => `${node.url.replace(/^http/, 'ws')}/ws`;
 
-/** A reader: its own user agent, so each counts once per article per day (DEDUPE=daily). */
+/** A reader: its own user agent, so each counts once per article per day (DEDUPE=daily). Avoid bot words ("feed", "bot") in names. */
 const reader = (name: string) => ({ userAgent: `${BROWSER_UA} reader/${name}` });
 
 async function page(node: ServerProcess, article: string, mode: 'reading' | 'watching', who = 'watcher'): Promise<TestSocket> {
@@ -46,7 +47,7 @@ describe('three nodes on one Redis', () => {
   let b: ServerProcess;
   let c: ServerProcess;
   beforeAll(async () => {
-    cluster = await startCluster(3);
+    cluster = await startCluster(3, { ADMIN_TOKEN });
     [a, b, c] = cluster.nodes as [ServerProcess, ServerProcess, ServerProcess];
   }, 60_000);
   afterAll(async () => {
@@ -91,6 +92,28 @@ describe('three nodes on one Redis', () => {
     await read(a, '/move', 'move3');
     await shows(after, '/move', (m) => m.reads === 4);
     await after.close();
+  });
+
+  it('shows a dashboard on B every node\'s reads and readers, with a session made on A', async () => {
+    const login = await fetch(`${a.url}/dashboard/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: a.url },
+      body: new URLSearchParams({ token: ADMIN_TOKEN }),
+    });
+    const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+    // A node's own origin is http://localhost:PORT when PUBLIC_URL is unset, and the dashboard is served from it.
+    const own = new URL(b.url.replace('127.0.0.1', 'localhost'));
+    const dashboard = await connect(wsUrl(b), { origin: own.origin, headers: { cookie, host: own.host } });
+    dashboard.send({ type: 'watch-site', site: SITE });
+    const first = (await dashboard.next('site', WAIT.timeout)) as { reads: number };
+    const readerOnC = await page(c, '/feed', 'reading', 'dashboard-reader');
+    await expect.poll(async () => (await count(b, '/feed')).live, WAIT).toBe(1);
+    await dashboard.nextWhere((m) => m.type === 'site' && (m as { live: number }).live === 1, WAIT.timeout);
+    expect(await read(a, '/feed', 'dashboard1')).toMatchObject({ type: 'counted', reads: 1 });
+    expect(await dashboard.next('feed', WAIT.timeout)).toMatchObject({ type: 'feed', site: SITE, article: '/feed', reads: 1 });
+    await dashboard.nextWhere((m) => m.type === 'site' && (m as { reads: number }).reads === first.reads + 1, WAIT.timeout);
+    await Promise.all([readerOnC.close(), dashboard.close()]);
   });
 
   it('drops the readers of a node killed with kill -9 from live on the others', async () => {
