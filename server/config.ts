@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { RedisSettingError, checkRedisPrefix, checkRedisUrl } from './store/redis/url.js';
 import { SiteError, normalizeSite, siteFromOrigin } from '../shared/site.js';
 
 /** Validated settings, read once at start by loadConfig(). */
@@ -59,6 +60,12 @@ export interface Config {
   maxSendBacklogBytes: number;
   /** A second port serving only /metrics, without a token, for private scraping (Fly). @default undefined */
   metricsPort: number | undefined;
+  /** Cluster mode: the Redis/Valkey every node shares (docs/cluster.md); unset, the embedded LMDB store. @default undefined */
+  redisUrl: string | undefined;
+  /** Prefix of every Redis key and channel of this install; non-empty, ends with `:`. @default 'readcounter:' */
+  redisPrefix: string;
+  /** Cluster mode: seconds between a node's heartbeats and self-pings; the other windows follow it (docs/cluster.md). @default 5 */
+  clusterHeartbeatSeconds: number;
 }
 
 /** A setting with a bad value; main.ts prints the message and exits with status 2. */
@@ -149,6 +156,24 @@ const optionalOrigin: Parse<string | undefined> = (raw, name) => {
   return site;
 };
 
+// The same checks, and words, as the CLI's (server/store/redis/url.ts).
+const asConfigError =
+  <T>(check: (value: string, name: string) => T): Parse<T> =>
+  (raw, name) => {
+    try {
+      return check(raw, name);
+    } catch (error) {
+      if (error instanceof RedisSettingError) throw new ConfigError(error.message);
+      throw error;
+    }
+  };
+
+// Unset (empty) keeps the embedded store.
+const optionalRedisUrl: Parse<string | undefined> = (raw, name) => (raw === '' ? undefined : asConfigError(checkRedisUrl)(raw, name));
+
+// One Redis may hold several installs, each under its own prefix.
+const redisPrefix: Parse<string> = asConfigError(checkRedisPrefix);
+
 const SETTINGS: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
   { key: 'port', env: 'PORT', fallback: '8080', parse: integer(0, 65535, ' (0 picks a free port)') },
   { key: 'host', env: 'HOST', fallback: '0.0.0.0', parse: text },
@@ -177,6 +202,9 @@ const SETTINGS: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
   { key: 'maxSites', env: 'MAX_SITES', fallback: '1000', parse: integer(1, 1_000_000) },
   { key: 'maxArticlesPerSite', env: 'MAX_ARTICLES_PER_SITE', fallback: '50000', parse: integer(1, 10_000_000) },
   { key: 'maxLoginFailuresPerMinute', env: 'MAX_LOGIN_FAILURES_PER_MINUTE', fallback: '10', parse: integer(1, 10_000) },
+  { key: 'redisUrl', env: 'REDIS_URL', fallback: '', parse: optionalRedisUrl },
+  { key: 'redisPrefix', env: 'REDIS_PREFIX', fallback: 'readcounter:', parse: redisPrefix },
+  { key: 'clusterHeartbeatSeconds', env: 'CLUSTER_HEARTBEAT_SECONDS', fallback: '5', parse: decimal(0.1, 60) },
 ];
 
 /** `DATA_DIR` → `data-dir`: the command-line flag that matches an environment variable. */

@@ -52,8 +52,9 @@ export function checkRedisUrl(value: string, name = 'REDIS_URL'): string {
 /** `value` when it can prefix every key of one install; otherwise throws a RedisSettingError. */
 export function checkRedisPrefix(value: string, name = 'REDIS_PREFIX'): string {
   // A stray space or newline from a copy-paste would silently start a second, empty install.
-  if (value === '' || /[\s\p{Cc}]/u.test(value)) {
-    throw new RedisSettingError(`${name} must be a non-empty key prefix without spaces or control characters, such as "readcounter:" or "blog-a:", got ${JSON.stringify(value)}`);
+  // Ending in ":" keeps one install's keys from starting another's (blog: and blog2: would not).
+  if (value === '' || /[\s\p{Cc}]/u.test(value) || !value.endsWith(':')) {
+    throw new RedisSettingError(`${name} must be a non-empty key prefix without spaces or control characters, ending in ":", such as "readcounter:" or "blog-a:", got ${JSON.stringify(value)}`);
   }
   return value;
 }

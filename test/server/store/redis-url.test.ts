@@ -24,9 +24,9 @@ describe('checkRedisUrl', () => {
 });
 
 describe('checkRedisPrefix', () => {
-  it.each(['readcounter:', 'blog-a:', 'é'])('takes %j', (prefix) => expect(checkRedisPrefix(prefix)).toBe(prefix));
+  it.each(['readcounter:', 'blog-a:', 'é:'])('takes %j', (prefix) => expect(checkRedisPrefix(prefix)).toBe(prefix));
 
-  it.each(['', ' readcounter:', 'a b', 'a\n'])('refuses %j', (prefix) => {
+  it.each(['', ' readcounter:', 'a b:', 'a\n:', 'blog'])('refuses %j', (prefix) => {
     expect(() => checkRedisPrefix(prefix)).toThrow(/^REDIS_PREFIX must be a non-empty key prefix without spaces or control characters/);
   });
 });
