@@ -23,10 +23,15 @@ export interface TestBlog {
  * - `/spa/SLUG` — a post in a layout whose counter (no `article`) stays while a router
  *   changes the page; `/hash-app` — a hash router whose routes (`#/posts/x`) each set a
  *   canonical link. The tests drive both through the history API, as a router would.
+ * - `?counter=URL` on any page loads the counter from that server instead (another node of a
+ *   cluster), so two pages of one blog can talk to two nodes.
  */
 export async function startBlog(counterUrl: string): Promise<TestBlog> {
+  // The counter server of the page being rendered; a request is rendered synchronously, so one variable serves.
+  let pageCounterUrl = counterUrl;
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://blog');
+    pageCounterUrl = url.searchParams.get('counter') ?? counterUrl;
     if (url.pathname === '/style.css') {
       res.writeHead(200, { 'Content-Type': 'text/css' });
       return res.end(STYLE);
@@ -56,7 +61,7 @@ export async function startBlog(counterUrl: string): Promise<TestBlog> {
     return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>${head}
-<script type="module" src="${counterUrl}/counter.js"></script>
+<script type="module" src="${pageCounterUrl}/counter.js"></script>
 ${css}</head><body><header>A small blog</header><main>${main}</main></body></html>`;
   }
 
