@@ -17,10 +17,10 @@ export const STABLE_UPTIME_MS = 10_000;
  * Retries, each uniform in [0, 2 s), after the server closed a stable connection with 1001
  * (going away: it restarts, and is back within seconds), before the usual backoff from its
  * first window: retries that fail while it restarts must not push every page to windows of
- * 4–16 s. About 5 s of restart covered at one knock per page every second on average. Once
+ * 4–16 s. About 10 s of restart (a deploy's stop and start) covered at one knock per page a second on average. Once
  * per stable connection, so a server that keeps restarting is still backed off from.
  */
-export const RESTART_RETRIES = 5;
+export const RESTART_RETRIES = 10;
 
 /**
  * Delay before reconnect attempt `attempt` (0 for the first; below 0 for the restart

@@ -6,7 +6,7 @@
 export const BACKOFF_BASE_MS = 1000;
 export const BACKOFF_CAP_MS = 30_000;
 /** Retries from a 2 s window after a 1001 close of a stable connection, as in client/backoff.ts. */
-export const RESTART_RETRIES = 5;
+export const RESTART_RETRIES = 10;
 
 /**
  * Delay before reconnect attempt `attempt` (0 for the first retry, below 0 for the restart

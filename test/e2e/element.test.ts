@@ -277,18 +277,18 @@ describe('reconnecting', { timeout: 20_000 }, () => {
       void ws.close({ code: 4000 });
     });
     await fake.sockets[0]!.close({ code: 1001 });
-    // Five restart retries, each within 2 s (1998 ms), where the usual backoff would wait 4 s by the third.
-    for (let retry = 1; retry <= 5; retry++) {
+    // Ten restart retries, each within 2 s (1998 ms), where the usual backoff would wait 4 s by the third.
+    for (let retry = 1; retry <= 10; retry++) {
       await page.clock.runFor(1_998);
       await until(() => fake.sockets.length === retry + 1);
     }
     // Then the usual backoff from its start: 999 ms, then 1998 ms.
     await page.clock.runFor(999);
-    await until(() => fake.sockets.length === 7);
+    await until(() => fake.sockets.length === 12);
     await page.clock.runFor(1_000);
-    expect(await socketsOpened(page)).toBe(7);
+    expect(await socketsOpened(page)).toBe(12);
     await page.clock.runFor(998);
-    await until(() => fake.sockets.length === 8);
+    await until(() => fake.sockets.length === 13);
   });
 
   it('does not resend a read that was in flight when the connection dropped', async () => {
