@@ -1,5 +1,5 @@
 import type { ClientMessage, ServerMessage } from '../shared/protocol.js';
-import { backoffDelay, STABLE_UPTIME_MS } from './backoff.js';
+import { backoffDelay, RESTART_RETRIES, STABLE_UPTIME_MS } from './backoff.js';
 
 /** What a connection reports to its owner. */
 export interface ConnectionEvents {
@@ -43,11 +43,13 @@ export function createConnection(url: string, events: ConnectionEvents): Send {
         }
       }, () => {});
 
-  const drop = (): void => {
+  // After a stable connection the backoff starts over; after one the server ended with 1001
+  // (it restarts), with the restart retries first.
+  const drop = (code?: number): void => {
     if (!ws) return;
     ws.onopen = ws.onmessage = ws.onclose = null;
     ws = null;
-    if (openedAt >= 0 && performance.now() - openedAt >= STABLE_UPTIME_MS) attempt = 0;
+    if (openedAt >= 0 && performance.now() - openedAt >= STABLE_UPTIME_MS) attempt = code === 1001 ? -RESTART_RETRIES : 0;
     openedAt = -1;
     events.close();
   };
@@ -64,9 +66,9 @@ export function createConnection(url: string, events: ConnectionEvents): Send {
     // Frames come from our own server: anything but JSON is a bug to see in the console.
     socket.onmessage = (event) => events.message(JSON.parse(event.data) as ServerMessage);
     // Every close is retried: 1006 (network), 1001 (server restart), 1008/1009 alike.
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (openedAt < 0) diagnose();
-      drop();
+      drop(event.code);
       if (!document.hidden && navigator.onLine) timer = setTimeout(wake, backoffDelay(attempt++));
     };
   };

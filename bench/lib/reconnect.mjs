@@ -1,9 +1,11 @@
 // A reconnect storm, inside a load generator: when the server goes away, every page comes back
 // as the element does (client/connection.ts): after a close it waits a random delay, uniform in
-// [0, min(30 s, 1 s · 2^attempt)), attempt 0 for the first retry and +1 per failed attempt
-// (reset only after 10 s of uptime), opens a new connection and subscribes again.
+// [0, min(30 s, 1 s · 2^attempt)), attempt 0 for the first retry and +1 per failed
+// attempt, reset after 10 s of uptime: to 0, or to −RESTART_RETRIES when that connection ended
+// with 1001 (the restart retries, each from a 2 s window). Then it opens a new connection and
+// subscribes again.
 import { now } from './raw-socket.mjs';
-import { backoffDelayMs } from './viral-stats.mjs';
+import { backoffDelayMs, RESTART_RETRIES } from './viral-stats.mjs';
 import { connectPage, pages, replacePage } from './watchers.mjs';
 
 /** Uptime after which the element starts its backoff over (client/backoff.ts). */
@@ -34,7 +36,8 @@ export function readSome({ article, count }) {
  */
 export function armStorm({ article, expected }) {
   storm = { article, expected, pages: 0, firstCloseAt: Infinity, attempts: 0, back: 0, right: 0, wrong: 0, lastBackAt: -Infinity, lastRightAt: -Infinity };
-  const openedAt = now();
+  // A deploy finds pages that have been open a while: their connections count as stable.
+  const openedAt = now() - STABLE_UPTIME_MS;
   for (const socket of pages()) {
     if (!socket.open || !socket.state.ready || !socket.state.slots.has(article)) continue;
     storm.pages++;
@@ -43,13 +46,13 @@ export function armStorm({ article, expected }) {
   return { pages: storm.pages };
 }
 
-/** @param {import('./raw-socket.mjs').RawSocket} socket */
-function onPageClose(socket) {
+/** @param {import('./raw-socket.mjs').RawSocket} socket @param {string} reason */
+function onPageClose(socket, reason) {
   const page = socket.state;
   if (storm === undefined || page.left) return;
   const at = now();
   storm.firstCloseAt = Math.min(storm.firstCloseAt, at);
-  if (page.openedAt >= 0 && at - page.openedAt >= STABLE_UPTIME_MS) page.attempt = 0;
+  if (page.openedAt >= 0 && at - page.openedAt >= STABLE_UPTIME_MS) page.attempt = reason === 'close 1001' ? -RESTART_RETRIES : 0;
   page.openedAt = -1;
   const timer = setTimeout(() => {
     timers.delete(timer);

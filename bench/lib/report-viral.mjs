@@ -101,7 +101,7 @@ function stormTable(/** @type {any} */ run) {
     ['back / right count / wrong count', stormCounts(r), stormCounts(b), '', ''],
     ['connection attempts', String(r?.attempts ?? '—'), String(b?.attempts ?? '—'), '', ''],
   ];
-  const notes = [`readcounter: SIGTERM and start again on the same port and DATA_DIR; the right count is the ${r?.expected ?? 'persisted'} reads counted before the restart. The baseline is killed and started again; it keeps nothing, so any count after resubscribing is right for it. Pages retry as the element does: uniform in [0, min(30 s, 1 s · 2^attempt)).`];
+  const notes = [`readcounter: SIGTERM and start again on the same port and DATA_DIR; the right count is the ${r?.expected ?? 'persisted'} reads counted before the restart. The baseline is killed and started again; it keeps nothing, so any count after resubscribing is right for it. Pages retry as the element does: uniform in [0, min(30 s, 1 s · 2^attempt)), after a 1001 close of a stable connection first ten retries from a 2 s window (docs/protocol.md).`];
   return { title: `reconnect-storm: ${r?.pages ?? b?.pages} reading pages, server restarted`, rows, notes };
 }
 

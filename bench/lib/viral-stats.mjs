@@ -5,14 +5,16 @@
 /** The element's first reconnect ceiling and its cap, as in client/backoff.ts. */
 export const BACKOFF_BASE_MS = 1000;
 export const BACKOFF_CAP_MS = 30_000;
+/** Retries from a 2 s window after a 1001 close of a stable connection, as in client/backoff.ts. */
+export const RESTART_RETRIES = 10;
 
 /**
- * Delay before reconnect attempt `attempt` (0 for the first retry), as the element draws it:
- * uniform in [0, min(30 s, 1 s · 2^attempt)).
+ * Delay before reconnect attempt `attempt` (0 for the first retry, below 0 for the restart
+ * retries after a 1001: a 2 s window), as the element draws it: uniform in [0, min(30 s, 1 s · 2^attempt)).
  * @param {number} attempt @param {() => number} [random]
  */
 export function backoffDelayMs(attempt, random = Math.random) {
-  return Math.floor(random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
+  return Math.floor(random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt < 0 ? 1 : attempt)));
 }
 
 /** Server CPU over a window as a percentage of one core. NaN for an empty window. */

@@ -14,7 +14,9 @@ import { liveOf } from './frame.js';
 import { ReadRefused, type ReadRecorder } from '../reads.js';
 import type { ServerEvents } from '../events.js';
 import type { Reader } from '../trust/reader.js';
+import type { BotReason } from '../trust/bots.js';
 import { roomToSend } from './backlog.js';
+import { readRefusal, type DwellState } from './read-refusal.js';
 import type { TopicLimits } from './topic-limits.js';
 
 /** What every connection shares: settings and services, held once, not per socket. */
@@ -37,11 +39,9 @@ export interface ConnectionContext {
   feed: { watch(peer: Peer, site: string): void; unwatch(peer: Peer): void };
 }
 
-interface Subscription {
+interface Subscription extends DwellState {
+  readonly article: string;
   topic: Topic;
-  mode: SubscribeMode;
-  since: number;
-  counted: boolean;
 }
 
 const TEXT = { binary: false } as const;
@@ -50,23 +50,33 @@ const TEXT = { binary: false } as const;
  * One page's socket: its subscriptions, the dwell rule and its flood limit. Holds no
  * timers or closures of its own; the heartbeat (heartbeat.ts) and shared socket listeners drive it.
  */
-export class Connection implements Peer {
+export class Connection implements Peer, Reader {
   readonly ws: WebSocket;
   readonly site: string;
-  readonly reader: Reader;
+  // The Reader's facts are fields of the connection, not an object of its own (56 bytes a page).
+  readonly limitKey: string;
+  readonly material: string | undefined;
+  readonly bot: BotReason | undefined;
+  readonly optedOut: boolean;
   /** Set at upgrade when the dashboard's session cookie came along: may send `watch-site`. */
   admin: boolean | Promise<boolean> = false;
   #ctx: ConnectionContext;
   /** The upgraded TCP socket under `ws`, for broadcasts framed once by the hub. */
   #socket: Duplex;
-  #subscriptions = new Map<string, Subscription>();
-  #windowStart = 0;
+  // Most pages follow one article: the first subscription is kept inline, and a Map (~180
+  // bytes even for one entry, on every idle page) is made only for a second.
+  #first: Subscription | undefined = undefined;
+  #more: Map<string, Subscription> | undefined = undefined;
+  #second = 0;
   #framesInWindow = 0;
 
   constructor(ws: WebSocket, site: string, reader: Reader, ctx: ConnectionContext, socket: Duplex) {
     this.ws = ws;
     this.site = site;
-    this.reader = reader;
+    this.limitKey = reader.limitKey;
+    this.material = reader.material;
+    this.bot = reader.bot;
+    this.optedOut = reader.optedOut;
     this.#ctx = ctx;
     this.#socket = socket;
     this.sendWire(ctx.hello.wire);
@@ -129,9 +139,15 @@ export class Connection implements Peer {
 
   /** Drops every subscription; called once when the socket closes. */
   closed(): void {
-    for (const sub of this.#subscriptions.values()) this.#ctx.topics.unsubscribe(this, this.reader.limitKey, sub.topic, sub.mode);
-    this.#subscriptions.clear();
+    const all = [...(this.#more?.values() ?? [])];
+    if (this.#first !== undefined) all.push(this.#first);
+    for (const sub of all) this.#ctx.topics.unsubscribe(this, this.limitKey, sub.topic, sub.mode);
+    this.#first = this.#more = undefined;
     this.#ctx.feed.unwatch(this);
+  }
+
+  #find(article: string): Subscription | undefined {
+    return this.#first?.article === article ? this.#first : this.#more?.get(article);
   }
 
   #dispatch(message: ClientMessage): void {
@@ -157,41 +173,44 @@ export class Connection implements Peer {
 
   #subscribe(article: string, requested: SubscribeMode): void {
     // A bot or an opted-out reader may watch, but is never one of the `live` readers.
-    const mode = this.reader.bot === undefined && !this.reader.optedOut ? requested : 'watching';
-    const existing = this.#subscriptions.get(article);
+    const mode = this.bot === undefined && !this.optedOut ? requested : 'watching';
+    const existing = this.#find(article);
     if (existing !== undefined) {
       this.#ctx.hub.changeMode(existing.topic, existing.mode, mode);
       existing.mode = mode;
-    } else if (this.#subscriptions.size >= this.#ctx.maxSubscriptions) {
+    } else if ((this.#first === undefined ? 0 : 1) + (this.#more?.size ?? 0) >= this.#ctx.maxSubscriptions) {
       this.#reply({ type: 'error', code: ErrorCode.tooManySubscriptions, article, message: `at most ${this.#ctx.maxSubscriptions} articles per connection` });
       return;
     } else {
-      const admitted = this.#ctx.topics.subscribe(this, this.reader.limitKey, this.site, article, mode);
+      const admitted = this.#ctx.topics.subscribe(this, this.limitKey, this.site, article, mode);
       if (!admitted.ok) {
         this.#ctx.events.readRefused(ErrorCode.tooManyTopics);
         this.#reply({ type: 'error', code: ErrorCode.tooManyTopics, article, message: admitted.message });
         return;
       }
-      this.#subscriptions.set(article, { topic: admitted.topic, mode, since: this.#ctx.now(), counted: false });
+      const sub = { article, topic: admitted.topic, mode, since: this.#ctx.now(), counted: false };
+      if (this.#first === undefined) this.#first = sub;
+      else (this.#more ??= new Map()).set(article, sub);
     }
-    const { topic } = this.#subscriptions.get(article)!;
+    const { topic } = this.#find(article)!;
     // A topic new to this node sends its first count by broadcast once the store answers.
     if (topic.countKnown) this.sendWire(this.#ctx.hub.exactFrame(topic).wire);
   }
 
   #unsubscribe(article: string): void {
-    const sub = this.#subscriptions.get(article);
+    const sub = this.#find(article);
     if (sub === undefined) {
       this.#reply({ type: 'error', code: ErrorCode.notSubscribed, article, message: 'not subscribed to this article' });
       return;
     }
-    this.#subscriptions.delete(article);
-    this.#ctx.topics.unsubscribe(this, this.reader.limitKey, sub.topic, sub.mode);
+    if (sub === this.#first) this.#first = undefined;
+    else this.#more!.delete(article);
+    this.#ctx.topics.unsubscribe(this, this.limitKey, sub.topic, sub.mode);
   }
 
   async #read(article: string): Promise<void> {
-    const sub = this.#subscriptions.get(article);
-    const refusal = this.#checkDwell(sub);
+    const sub = this.#find(article);
+    const refusal = readRefusal(sub, this, this.#ctx.now(), this.#ctx.dwellMs);
     if (refusal !== undefined) {
       this.#ctx.events.readRefused(refusal.code);
       this.#reply({ type: 'error', article, ...refusal });
@@ -200,7 +219,7 @@ export class Connection implements Peer {
     // Marked before the write, so a second `read` sent while it commits is refused too.
     sub!.counted = true;
     try {
-      const reads = await this.#ctx.reads.record(this.site, article, this.reader);
+      const reads = await this.#ctx.reads.record(this.site, article, this);
       // The reply carries the whole state, so the broadcast of this very read can skip this
       // page: one frame per read to its reader instead of two.
       const { topic } = sub!;
@@ -215,24 +234,12 @@ export class Connection implements Peer {
     }
   }
 
-  #checkDwell(sub: Subscription | undefined): { code: ErrorCode; message: string; retryAfterMs?: number } | undefined {
-    if (sub === undefined) return { code: ErrorCode.notSubscribed, message: 'subscribe to the article before sending read' };
-    if (this.reader.bot !== undefined) return { code: ErrorCode.bot, message: 'this client looks like a bot: it is shown counts but never counted' };
-    if (this.reader.optedOut) return { code: ErrorCode.doNotTrack, message: 'Do Not Track or Global Privacy Control is on: shown counts, never counted' };
-    if (sub.mode !== 'reading') return { code: ErrorCode.notReading, message: 'subscribed in watching mode, which never counts' };
-    if (sub.counted) return { code: ErrorCode.alreadyCounted, message: 'this page view was already counted' };
-    const elapsed = this.#ctx.now() - sub.since;
-    if (elapsed < this.#ctx.dwellMs) {
-      const message = `read sent ${(elapsed / 1000).toFixed(1)} s after subscribing; the dwell time is ${this.#ctx.dwellMs / 1000} s`;
-      return { code: ErrorCode.tooEarly, message, retryAfterMs: Math.ceil(this.#ctx.dwellMs - elapsed) };
-    }
-    return undefined;
-  }
-
   #overLimit(): boolean {
-    const at = this.#ctx.now();
-    if (at - this.#windowStart >= 1000) {
-      this.#windowStart = at;
+    // Counted per whole second of the clock: a small integer, where a millisecond timestamp
+    // would be a heap number (16 bytes) on every page that has sent a frame.
+    const second = Math.floor(this.#ctx.now() / 1000);
+    if (second !== this.#second) {
+      this.#second = second;
       this.#framesInWindow = 0;
     }
     return ++this.#framesInWindow > this.#ctx.maxFramesPerSecond;

@@ -43,9 +43,6 @@ export interface ConnectionGuard {
   readonly refused: number;
 }
 
-/** Where a counted socket keeps its network, for the shared close listener. */
-const NETWORK = Symbol('readcounter.network');
-
 const REFUSAL = 'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 10\r\nContent-Length: 0\r\n\r\n';
 
 /**
@@ -66,17 +63,18 @@ export function guardConnections(server: Server, { maxPerNetwork, softLimit }: C
   // when an attacker holds many networks (an IPv6 /48 holds 65,536 /64s).
   server.maxConnections = softLimit + Math.ceil(softLimit / 10);
 
-  // One listener shared by every socket (its network rides on the socket), so an idle
-  // connection costs no closure of its own.
-  function release(this: Socket & { [NETWORK]?: string }): void {
-    const network = this[NETWORK] as string;
+  // One listener shared by every socket, so an idle connection costs no closure of its own.
+  // The network is worked out again from the address Node cached when we first asked for it
+  // (it stays readable after the close): a property of our own would grow every socket.
+  function release(this: Socket): void {
+    const network = networkOf(this.remoteAddress);
     open--;
     const left = (held.get(network) ?? 1) - 1;
     if (left > 0) held.set(network, left);
     else held.delete(network);
   }
 
-  server.on('connection', (socket: Socket & { [NETWORK]?: string }) => {
+  server.on('connection', (socket: Socket) => {
     const network = networkOf(socket.remoteAddress);
     const mine = held.get(network) ?? 0;
     if ((maxPerNetwork !== undefined && mine >= maxPerNetwork) || (open >= softLimit && mine >= RESERVE_PER_NETWORK)) {
@@ -87,7 +85,6 @@ export function guardConnections(server: Server, { maxPerNetwork, softLimit }: C
     }
     open++;
     held.set(network, mine + 1);
-    socket[NETWORK] = network;
     // `on`, not `once`: a socket closes once, and once() would add a wrapper object per socket.
     socket.on('close', release);
   });

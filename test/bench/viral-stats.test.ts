@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffDelayMs, cpuPercent, foldStatus, perThousand, settleMs } from '../../bench/lib/viral-stats.mjs';
-import { BACKOFF_BASE_MS as ELEMENT_BASE_MS, BACKOFF_CAP_MS as ELEMENT_CAP_MS, backoffDelay } from '../../client/backoff.js';
+import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, RESTART_RETRIES, backoffDelayMs, cpuPercent, foldStatus, perThousand, settleMs } from '../../bench/lib/viral-stats.mjs';
+import { BACKOFF_BASE_MS as ELEMENT_BASE_MS, BACKOFF_CAP_MS as ELEMENT_CAP_MS, RESTART_RETRIES as ELEMENT_RESTART_RETRIES, backoffDelay } from '../../client/backoff.js';
 
 describe('backoffDelayMs', () => {
   it('draws the same delay as the element for every attempt and draw', () => {
-    expect([BACKOFF_BASE_MS, BACKOFF_CAP_MS]).toEqual([ELEMENT_BASE_MS, ELEMENT_CAP_MS]);
-    for (const attempt of [0, 1, 2, 3, 4, 5, 6, 10]) {
+    expect([BACKOFF_BASE_MS, BACKOFF_CAP_MS, RESTART_RETRIES]).toEqual([ELEMENT_BASE_MS, ELEMENT_CAP_MS, ELEMENT_RESTART_RETRIES]);
+    for (const attempt of [-5, -1, 0, 1, 2, 3, 4, 5, 6, 10]) {
       for (const draw of [0, 0.25, 0.5, 0.999]) expect(backoffDelayMs(attempt, () => draw)).toBe(backoffDelay(attempt, () => draw));
     }
   });

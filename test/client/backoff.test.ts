@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffDelay } from '../../client/backoff.js';
+import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, RESTART_RETRIES, backoffDelay } from '../../client/backoff.js';
 
 describe('backoffDelay', () => {
   it('stays in [0, min(cap, base · 2^attempt)) for every attempt and draw', () => {
@@ -20,6 +20,12 @@ describe('backoffDelay', () => {
     expect([0, 1, 2, 3, 4, 5, 6, 50].map((a) => backoffDelay(a, almostOne))).toEqual([
       999, 1999, 3999, 7999, 15_999, 29_999, 29_999, 29_999,
     ]);
+  });
+
+  it('draws the restart retries after a 1001 from a 2 s window, then starts the usual backoff over', () => {
+    const almostOne = () => 0.999_999;
+    const attempts = Array.from({ length: RESTART_RETRIES + 3 }, (_, i) => i - RESTART_RETRIES);
+    expect(attempts.map((a) => backoffDelay(a, almostOne))).toEqual([...Array<number>(RESTART_RETRIES).fill(1999), 999, 1999, 3999]);
   });
 
   it('draws a fresh random number for every attempt (full jitter)', () => {

@@ -265,6 +265,32 @@ describe('reconnecting', { timeout: 20_000 }, () => {
     expect(fake.frames[1]).toEqual({ type: 'subscribe', article: '/posts/lost', mode: 'reading' });
   });
 
+  it('after a stable connection ends with 1001, retries from a 2 s window while the server restarts, then backs off as usual', async () => {
+    const { page, fake } = await openWithFakeServer('/posts/restart');
+    await until(() => fake.frames.length === 1);
+    // Every draw at the top of its window, so each retry comes as late as the rule allows.
+    await page.evaluate(() => (Math.random = () => 0.999));
+    await page.clock.runFor(10_000);
+    // The server restarts: each new socket is dropped at once (a connection that was not stable).
+    await page.routeWebSocket(/\/ws$/, (ws) => {
+      fake.sockets.push(ws);
+      void ws.close({ code: 4000 });
+    });
+    await fake.sockets[0]!.close({ code: 1001 });
+    // Ten restart retries, each within 2 s (1998 ms), where the usual backoff would wait 4 s by the third.
+    for (let retry = 1; retry <= 10; retry++) {
+      await page.clock.runFor(1_998);
+      await until(() => fake.sockets.length === retry + 1);
+    }
+    // Then the usual backoff from its start: 999 ms, then 1998 ms.
+    await page.clock.runFor(999);
+    await until(() => fake.sockets.length === 12);
+    await page.clock.runFor(1_000);
+    expect(await socketsOpened(page)).toBe(12);
+    await page.clock.runFor(998);
+    await until(() => fake.sockets.length === 13);
+  });
+
   it('does not resend a read that was in flight when the connection dropped', async () => {
     const article = '/posts/in-flight';
     const { page, fake } = await openWithFakeServer(article);
