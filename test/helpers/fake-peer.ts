@@ -1,4 +1,4 @@
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 import type { Peer } from '../../server/live/hub.js';
 
 /** A frame a fake peer was handed, parsed: counts and site frames alike. */
@@ -27,4 +27,18 @@ export const nextTurn = (): Promise<unknown> => new Promise((resolve) => setImme
 export async function later(ms: number): Promise<void> {
   vi.advanceTimersByTime(ms);
   for (let i = 0; i < 3; i++) await nextTurn();
+}
+
+/**
+ * Fake timers (setTimeout and the presence clock; turns stay real) for each test of the
+ * enclosing describe, and closes the hub the test made: `let hub: Hub; fakeHubClock(() => hub);`.
+ */
+export function fakeHubClock(hub: () => { close(): void } | undefined): void {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+  });
+  afterEach(() => {
+    hub()?.close();
+    vi.useRealTimers();
+  });
 }

@@ -32,19 +32,32 @@ const SCRIPTS = {
   addSession: script(ADD_SESSION_LUA, 1),
 };
 
-function createRedisClient(url: string) {
+/**
+ * The connection rules every readcounter client shares (the store's, and cluster mode's two):
+ * no offline queue, so nothing refused while Redis is away is sent later; the first connect
+ * fails fast (the caller reports it); after it, reconnect forever, at most a second apart.
+ * Pass `socket` to createClient and call `ready` once the client is first ready.
+ */
+export function reconnectRules(): { disableOfflineQueue: true; socket: { connectTimeout: number; reconnectStrategy(retries: number, cause: Error): number | Error }; ready(): void } {
   let ready = false;
-  return createClient({
-    url,
-    scripts: SCRIPTS,
-    // No offline queue: a read refused while Redis is away must never be applied later.
+  return {
     disableOfflineQueue: true,
     socket: {
       connectTimeout: CONNECT_TIMEOUT_MS,
-      // Until the first connection, give up (openRedisStore reports it); after it, retry forever.
-      reconnectStrategy: (retries: number, cause: Error) => (ready ? Math.min(50 * 2 ** retries, MAX_RECONNECT_DELAY_MS) : cause),
+      reconnectStrategy: (retries, cause) => (ready ? Math.min(50 * 2 ** retries, MAX_RECONNECT_DELAY_MS) : cause),
     },
-  }).once('ready', () => void (ready = true));
+    ready: () => void (ready = true),
+  };
+}
+
+/** The StoreError of a first connect that failed, naming REDIS_URL (password hidden) and the fix. */
+export function unreachable(url: string, error: unknown): StoreError {
+  return new StoreError(`REDIS_URL ${redactUrl(url)} cannot be reached: ${(error as Error).message || (error as Error).name}. Check that Redis runs there and that the address and password are right.`);
+}
+
+function createRedisClient(url: string) {
+  const { ready, ...rules } = reconnectRules();
+  return createClient({ url, scripts: SCRIPTS, ...rules }).once('ready', ready);
 }
 
 /** The client the Redis store uses, with the store's scripts attached. */
@@ -70,7 +83,7 @@ export async function connectRedis(url: string, onError: (error: Error) => void)
     await client.connect();
   } catch (error) {
     if (client.isOpen) client.destroy();
-    throw new StoreError(`REDIS_URL ${redactUrl(url)} cannot be reached: ${(error as Error).message || (error as Error).name}. Check that Redis runs there and that the address and password are right.`);
+    throw unreachable(url, error);
   }
   opening = false;
   return client;

@@ -1,17 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHub, type Hub } from '../../../server/live/hub.js';
 import { PRESENCE_MAX_WAIT_MS } from '../../../server/live/presence.js';
-import { fakePeer, later, nextTurn } from '../../helpers/fake-peer.js';
+import { fakeHubClock, fakePeer, later, nextTurn } from '../../helpers/fake-peer.js';
 
 describe('createHub with a store that answers asynchronously (a store behind the port)', () => {
   let hub: Hub;
-  beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
-  });
-  afterEach(() => {
-    hub.close();
-    vi.useRealTimers();
-  });
+  fakeHubClock(() => hub);
 
   /** A loadReads whose answer the test gives by hand. */
   function pendingLoad(): { load: () => Promise<number>; answer(reads: number): Promise<void> } {

@@ -1,17 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHub, type Hub } from '../../../server/live/hub.js';
 import { PRESENCE_MAX_WAIT_MS, PRESENCE_MIN_WAIT_MS, PRESENCE_QUIET_MS } from '../../../server/live/presence.js';
-import { fakePeer, later, nextTurn } from '../../helpers/fake-peer.js';
+import { fakeHubClock, fakePeer, later, nextTurn } from '../../helpers/fake-peer.js';
 
 describe('createHub: the presence cadence of live', () => {
   let hub: Hub;
-  beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
-  });
-  afterEach(() => {
-    hub.close();
-    vi.useRealTimers();
-  });
+  fakeHubClock(() => hub);
 
   it('counts only reading pages as live, and sends a change of live alone once it has settled', async () => {
     hub = createHub({ loadReads: () => 3 });

@@ -1,16 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHub, wireFrame, type Hub } from '../../../server/live/hub.js';
-import { fakePeer, later, nextTurn } from '../../helpers/fake-peer.js';
+import { fakeHubClock, fakePeer, later, nextTurn } from '../../helpers/fake-peer.js';
 
 describe('createHub', () => {
   let hub: Hub;
-  beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
-  });
-  afterEach(() => {
-    hub.close();
-    vi.useRealTimers();
-  });
+  fakeHubClock(() => hub);
 
   it('coalesces a burst of updates into one broadcast carrying the last value', async () => {
     hub = createHub({ loadReads: () => 0 });
