@@ -23,6 +23,7 @@ export type Send = (message: ClientMessage) => boolean;
  * ends the attempts for this page view.
  */
 export function createConnection(url: string, events: ConnectionEvents): Send {
+  // Long only as a factory: one socket's state and its small handlers (open, message, close, retry, visibility) share one closure.
   let ws: WebSocket | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let attempt = 0;

@@ -46,6 +46,7 @@ interface Entry {
  * socket have dwelt long enough.
  */
 export function createSubscriptions(url: string): Watch {
+  // Long only as a factory: the page's subscriptions and their small handlers share one closure.
   const entries = new Map<string, Entry>();
   const clock = createActiveClock(() => performance.now());
   const counting = mayCount();

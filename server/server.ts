@@ -62,6 +62,7 @@ export interface RunningServer {
 
 /** Opens the store and starts HTTP + WebSocket on config.host:config.port. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  // Long only as the composition root: it builds each part in dependency order and hands it on; no logic of its own.
   const { config, now = Date.now, log = console.log, events: extraEvents = NO_EVENTS, pingIntervalMs = PING_INTERVAL_MS, presence } = options;
   const opened = await openStore(config, now, log);
   const { store, redis } = opened;

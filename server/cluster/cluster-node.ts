@@ -68,6 +68,7 @@ export interface ClusterNode {
  * shown count after each reconnect. Rejects with a StoreError when Redis cannot be reached.
  */
 export async function startClusterNode(options: ClusterNodeOptions): Promise<ClusterNode> {
+  // Long only as a composition: it wires the node's parts (fan-out, presence, self-ping, timers) in start-up order.
   const { url, self, timings, hub, store, remote, counted, log } = options;
   const names = clusterNames(options.prefix);
   let loggedAt = -Infinity;

@@ -31,6 +31,7 @@ const key = (site: string, article: string): string => `${site}\n${article}`;
 
 /** Creates the publisher of this node's reader counts. */
 export function createLocalPresence({ self, hub, publish, snapshotMs, now = () => performance.now() }: LocalPresenceOptions): LocalPresence {
+  // Long only as a factory: small methods closing over the state above, none over ~40 lines.
   // What the other nodes were last told, per `site\narticle`.
   let sent = new Map<string, ReaderCount>();
   let fullAt = -Infinity;

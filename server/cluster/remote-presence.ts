@@ -33,6 +33,7 @@ const key = (site: string, article: string): string => `${site}\n${article}`;
 
 /** Creates an empty table: no other node, nobody reading elsewhere. */
 export function createRemotePresence({ self, staleMs, changed, now = () => performance.now() }: RemotePresenceOptions): RemotePresence {
+  // Long only as a factory: small methods closing over the state above, none over ~40 lines.
   const nodes = new Map<string, NodeState>();
   // The sums over nodes, by site then article: what the hub asks for on every frame.
   const sums = new Map<string, Map<string, number>>();

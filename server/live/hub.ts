@@ -104,6 +104,7 @@ export interface Hub {
  * into any `reads` broadcast that goes out first.
  */
 export function createHub(options: HubOptions): Hub {
+  // Long only as a composition: each Hub method is a few lines over topics, broadcast and presence.
   const topics = createTopics();
   const remote = options.remote;
   const observers: HubObserver[] = [];

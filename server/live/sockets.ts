@@ -55,6 +55,7 @@ export interface Sockets {
  * closure or listener is kept per connection.
  */
 export function createSockets(options: SocketsOptions): Sockets {
+  // Long only as a factory: the lifecycle's steps (upgrade, open, message, close, stop) share the sockets' state.
   const { config, context, limits, events, policy, pingIntervalMs } = options;
   const connections = new Set<Connection>();
   const logRefusal = createRefusalLog({ log: options.log, now: options.now, allowedSites: config.allowedSites });

@@ -53,6 +53,7 @@ const REFUSAL = 'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-
  * HTTP_SERVER_OPTIONS that can be set after creation.
  */
 export function guardConnections(server: Server, { maxPerNetwork, softLimit }: ConnectionLimitOptions): ConnectionGuard {
+  // Long only as a factory: small methods closing over the state above, none over ~40 lines.
   const held = new Map<string, number>();
   let open = 0;
   let refused = 0;
