@@ -35,10 +35,12 @@ export interface AppDeps {
   publicUrl?: string | undefined;
   /** Who may open a socket: GET /ws without an upgrade says so to a refused page. */
   upgradePolicy: UpgradePolicy;
+  /** Cluster mode: why this node cannot serve (Redis or its own subscription is down), or undefined. @default always healthy */
+  health?: () => string | undefined;
 }
 
 /** The HTTP routes. WebSocket upgrades never reach Hono: see live/upgrade.ts. */
-export function createApp({ store, hub, now, log, admin, feed, metrics, dwellSeconds, publicUrl, upgradePolicy }: AppDeps): Hono {
+export function createApp({ store, hub, now, log, admin, feed, metrics, dwellSeconds, publicUrl, upgradePolicy, health }: AppDeps): Hono {
   const app = new Hono();
   app.onError(errorHandler(log));
   app.notFound(notFound);
@@ -46,6 +48,8 @@ export function createApp({ store, hub, now, log, admin, feed, metrics, dwellSec
   app.use(limitBody);
 
   app.get('/healthz', async (c) => {
+    const problem = health?.();
+    if (problem !== undefined) return c.json({ status: 'unavailable', error: { code: 'cluster_unavailable', message: problem } }, 503);
     const writable = await store.checkWritable(now());
     return writable
       ? c.json({ status: 'ok' })

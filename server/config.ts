@@ -59,6 +59,12 @@ export interface Config {
   maxSendBacklogBytes: number;
   /** A second port serving only /metrics, without a token, for private scraping (Fly). @default undefined */
   metricsPort: number | undefined;
+  /** Cluster mode: the Redis/Valkey every node shares (docs/cluster.md); unset, the embedded LMDB store. @default undefined */
+  redisUrl: string | undefined;
+  /** Prefix of every Redis key and channel of this install; non-empty, ends with `:`. @default 'readcounter:' */
+  redisPrefix: string;
+  /** Cluster mode: seconds between a node's heartbeats and self-pings; the other windows follow it (docs/cluster.md). @default 5 */
+  clusterHeartbeatSeconds: number;
 }
 
 /** A setting with a bad value; main.ts prints the message and exits with status 2. */
@@ -149,6 +155,30 @@ const optionalOrigin: Parse<string | undefined> = (raw, name) => {
   return site;
 };
 
+/** A URL with its password hidden, for messages. */
+function redacted(raw: string): string {
+  const url = URL.canParse(raw) ? new URL(raw) : undefined;
+  if (url === undefined || url.password === '') return raw;
+  url.password = '***';
+  return url.toString();
+}
+
+// Only a redis:// or rediss:// URL with a host: anything else would fail later, less clearly.
+const optionalRedisUrl: Parse<string | undefined> = (raw, name) => {
+  if (raw === '') return undefined;
+  const url = URL.canParse(raw) ? new URL(raw) : undefined;
+  if (url === undefined || !/^rediss?:$/.test(url.protocol) || url.hostname === '') {
+    throw new ConfigError(`${name} must be a Redis URL such as "redis://127.0.0.1:6379" or "rediss://default:password@host:6380", got ${JSON.stringify(redacted(raw))}; unset it to use the embedded store`);
+  }
+  return raw;
+};
+
+// One Redis may hold several installs: each needs its own prefix, closed by ':'.
+const redisPrefix: Parse<string> = (raw, name) => {
+  if (!/^[^\s]+:$/.test(raw)) throw new ConfigError(`${name} must be non-empty, without spaces, and end with ":", such as "readcounter:" or "blog-a:", got ${JSON.stringify(raw)}`);
+  return raw;
+};
+
 const SETTINGS: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
   { key: 'port', env: 'PORT', fallback: '8080', parse: integer(0, 65535, ' (0 picks a free port)') },
   { key: 'host', env: 'HOST', fallback: '0.0.0.0', parse: text },
@@ -177,6 +207,9 @@ const SETTINGS: { [K in keyof Config]: Setting<K> }[keyof Config][] = [
   { key: 'maxSites', env: 'MAX_SITES', fallback: '1000', parse: integer(1, 1_000_000) },
   { key: 'maxArticlesPerSite', env: 'MAX_ARTICLES_PER_SITE', fallback: '50000', parse: integer(1, 10_000_000) },
   { key: 'maxLoginFailuresPerMinute', env: 'MAX_LOGIN_FAILURES_PER_MINUTE', fallback: '10', parse: integer(1, 10_000) },
+  { key: 'redisUrl', env: 'REDIS_URL', fallback: '', parse: optionalRedisUrl },
+  { key: 'redisPrefix', env: 'REDIS_PREFIX', fallback: 'readcounter:', parse: redisPrefix },
+  { key: 'clusterHeartbeatSeconds', env: 'CLUSTER_HEARTBEAT_SECONDS', fallback: '5', parse: decimal(0.1, 60) },
 ];
 
 /** `DATA_DIR` → `data-dir`: the command-line flag that matches an environment variable. */

@@ -3,6 +3,7 @@ import { StoreError } from './store/port.js';
 import { isUnawaitedCommitFailure } from './store/lmdb/lmdb-store.js';
 import { startServer } from './server.js';
 import { hostError } from './host-error.js';
+import { redactUrl } from './store/redis/connect.js';
 
 // A clean stop commits pending reads and closes LMDB well within Fly's kill_timeout.
 const SHUTDOWN_TIMEOUT_MS = 5_000;
@@ -35,7 +36,8 @@ async function main(): Promise<void> {
     console.error(`readcounter: ${(error as Error).message}`);
     process.exit(1);
   }
-  log(`listening on ${server.url} (PORT=${server.port}), data in ${config.dataDir}, dwell ${config.dwellSeconds} s`);
+  const where = config.redisUrl === undefined ? config.dataDir : `${redactUrl(config.redisUrl)} under ${config.redisPrefix} (cluster node ${server.nodeId ?? ''}; DATA_DIR unused)`;
+  log(`listening on ${server.url} (PORT=${server.port}), data in ${where}, dwell ${config.dwellSeconds} s`);
   if (config.metricsPort !== undefined) log(`metrics on port ${config.metricsPort} (GET /metrics, no token: keep it private)`);
 
   let stopping = false;

@@ -4,10 +4,10 @@ import { createAdaptorServer } from '@hono/node-server';
 import { PROTOCOL_VERSION } from '../shared/protocol.js';
 import type { Config } from './config.js';
 import { createApp } from './app.js';
-import { openLmdbStore } from './store/lmdb/lmdb-store.js';
 import type { Store } from './store/port.js';
-import { acquireDataLock } from './data-lock.js';
-import { applyPendingRestore } from './pending-restore.js';
+import { openStore } from './open-store.js';
+import { clusterTimings, newNodeId, startClusterNode, type ClusterNode } from './cluster/cluster-node.js';
+import { createRemotePresence } from './cluster/remote-presence.js';
 import { createHub, wireFrame, type Hub, type HubPresenceOptions } from './live/hub.js';
 import type { Connection, ConnectionContext } from './live/connection.js';
 import type { UpgradePolicy } from './live/upgrade.js';
@@ -54,6 +54,8 @@ export interface RunningServer {
   hub: Hub;
   /** Open sockets. */
   connections: ReadonlySet<Connection>;
+  /** Cluster mode (REDIS_URL): this node's id; undefined on a single node. */
+  nodeId: string | undefined;
   /** Stops accepting, commits pending reads, closes sockets with 1001, closes LMDB. */
   close(): Promise<void>;
 }
@@ -61,26 +63,21 @@ export interface RunningServer {
 /** Opens the store and starts HTTP + WebSocket on config.host:config.port. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { config, now = Date.now, log = console.log, events: extraEvents = NO_EVENTS, pingIntervalMs = PING_INTERVAL_MS, presence } = options;
-  // Held until close(): a second server, or `readcounter restore`, on this DATA_DIR is refused.
-  const lock = await acquireDataLock(config.dataDir);
-  let store: Store;
-  try {
-    const restored = applyPendingRestore(config.dataDir, now());
-    if (restored !== undefined) log(`restored the staged backup into DATA_DIR${restored.kept === undefined ? '' : `; the previous store is kept as ${restored.kept}`}`);
-    store = openLmdbStore(config.dataDir, log, { maxSites: config.maxSites, maxArticlesPerSite: config.maxArticlesPerSite });
-  } catch (error) {
-    await lock.release();
-    throw error;
-  }
-  const hub = createHub({ loadReads: store.readsNow ?? store.reads, onLoadFailed: (site, article, error) => log(`could not read the count of ${site}${article}: ${(error as Error).message}; its pages get it with the next read`), now, minIntervalMs: config.broadcastIntervalMs, presence });
+  const opened = await openStore(config, now, log);
+  const { store, redis } = opened;
+  // Cluster mode: other nodes' readers, added to every `live` by the hub.
+  const nodeId = redis === undefined ? undefined : newNodeId();
+  const timings = clusterTimings(config.clusterHeartbeatSeconds);
+  const remote = nodeId === undefined ? undefined : createRemotePresence({ self: nodeId, staleMs: timings.staleMs, changed: (site, article) => hub.remoteChanged(site, article) });
+  const hub = createHub({ loadReads: store.readsNow ?? store.reads, onLoadFailed: (site, article, error) => log(`could not read the count of ${site}${article}: ${(error as Error).message}; its pages get it with the next read`), now, minIntervalMs: config.broadcastIntervalMs, presence, remote });
   // Metrics and the dashboard feed listen to the events reads report, and observe the hub.
-  const features = createAdminFeatures({ config, store, hub, connections: () => sockets.connections.size, now, log, extra: extraEvents });
+  const features = createAdminFeatures({ config, store, hub, connections: () => sockets.connections.size, now, log, extra: extraEvents, feedFromEveryNode: remote !== undefined });
   const events = features.events;
   const limits = createIpLimits({ maxConnections: config.maxConnectionsPerIp, maxReadsPerMinute: config.maxReadsPerIpPerMinute, now });
   const seenKey = config.dedupe === 'daily' ? createSeenKeys(store) : undefined;
   const reads = createReadRecorder({ store, publish: hub.publish, now, events, limits, seenKey, maxReadsPerNetworkPerArticlePerDay: config.maxReadsPerIpPerArticlePerDay });
   // `readcounter import` merged counts beside us: open pages get the new totals.
-  lock.onImported(() => {
+  opened.onImported(() => {
     for (const topic of hub.topics()) void store.reads(topic.site, topic.article).then((reads) => hub.publish(topic.site, topic.article, reads));
   });
   const context: ConnectionContext = {
@@ -99,7 +96,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   // PUBLIC_URL, else what a blogger trying it locally opens: known once listening (PORT=0).
   const upgradePolicy: UpgradePolicy = { allowedSites: config.allowedSites, allowedOrigins: config.allowedOrigins, ownOrigin: config.publicUrl };
-  const app = createApp({ store, hub, now, log, admin: features.admin, feed: features.feed, metrics: features.metrics, dwellSeconds: config.dwellSeconds, publicUrl: config.publicUrl, upgradePolicy });
+  let cluster: ClusterNode | undefined;
+  const app = createApp({ store, hub, now, log, admin: features.admin, feed: features.feed, metrics: features.metrics, dwellSeconds: config.dwellSeconds, publicUrl: config.publicUrl, upgradePolicy, health: () => cluster?.problem() });
   const server = createAdaptorServer({ fetch: app.fetch, serverOptions: HTTP_SERVER_OPTIONS }) as Server;
   // Behind a proxy every connection comes from the proxy: the per-network cap would cap everyone.
   const tcp = guardConnections(server, { maxPerNetwork: config.trustProxy === 'none' ? config.maxTcpConnectionsPerIp : undefined, softLimit: config.maxTcpConnections });
@@ -107,13 +105,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   server.on('upgrade', sockets.upgrade);
 
   try {
+    // Every node's counts and presence reach this node's pages through its subscription.
+    if (redis !== undefined && remote !== undefined && nodeId !== undefined) {
+      const { feed } = features;
+      cluster = await startClusterNode({ url: config.redisUrl!, prefix: config.redisPrefix, self: nodeId, timings, hub, store: redis, remote, counted: (site, article, reads) => feed.counted(site, article, reads, now()), log });
+    }
     await listen(server, { port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
     await features.listenMetrics();
   } catch (error) {
     sockets.stopAccepting();
     server.close();
-    await store.close();
-    await lock.release();
+    await cluster?.close();
+    await opened.close();
     throw error;
   }
   const port = (server.address() as AddressInfo).port;
@@ -127,6 +130,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     store,
     hub,
     connections: sockets.connections,
+    nodeId,
     close() {
       closed ??= (async () => {
         sockets.stopAccepting();
@@ -141,8 +145,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         sockets.closeAll();
         hub.close();
         await features.close();
-        await store.close();
-        await lock.release();
+        await cluster?.close();
+        await opened.close();
         server.closeAllConnections();
         await stopped;
       })();

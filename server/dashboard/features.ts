@@ -35,14 +35,16 @@ export interface AdminFeaturesOptions {
   log: (message: string) => void;
   /** Events the caller also wants (tests). */
   extra: ServerEvents;
+  /** Cluster mode: the feed is told of every node's reads by the counts subscription, not by this node's events. @default false */
+  feedFromEveryNode?: boolean;
 }
 
 /** Creates admin access, the dashboard feed and metrics, wired to one event sink (the hub's broadcasts included). */
-export function createAdminFeatures({ config, store, hub, connections, now, log, extra }: AdminFeaturesOptions): AdminFeatures {
+export function createAdminFeatures({ config, store, hub, connections, now, log, extra, feedFromEveryNode = false }: AdminFeaturesOptions): AdminFeatures {
   const admin = createAdmin({ token: config.adminToken, sessionKeys: store.sessions, now, trust: config, maxFailuresPerMinute: config.maxLoginFailuresPerMinute, log });
   const feed = createLiveFeed({ store, hub, now });
   const metrics = createMetrics({ hub, connections });
-  const events = combineEvents(extra, metrics.events, feed.events);
+  const events = combineEvents(extra, metrics.events, ...(feedFromEveryNode ? [] : [feed.events]));
   hub.observe({ broadcast: events.broadcast });
   let metricsServer: Server | undefined;
 

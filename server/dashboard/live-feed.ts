@@ -18,7 +18,7 @@ export interface LiveFeedOptions {
   /** What the feed reads of the store, once per watched site. */
   store: Pick<Store, 'siteTotal' | 'daily'>;
   /** The fan-out: each watched site is a channel on the hub, which also follows its `live`. */
-  hub: Pick<Hub, 'topicsOf' | 'watchSite' | 'unwatchSite' | 'watchedSites' | 'siteChanged' | 'sendToSite'>;
+  hub: Pick<Hub, 'liveOf' | 'watchSite' | 'unwatchSite' | 'watchedSites' | 'siteChanged' | 'sendToSite'>;
   now: () => number;
   /** Reads kept per site for the dashboard's first paint. @default 30 */
   recentMax?: number;
@@ -26,8 +26,10 @@ export interface LiveFeedOptions {
 
 /** The dashboard's live channel: recent reads per site, and `site` and `feed` frames for admin sockets watching a site. */
 export interface LiveFeed {
-  /** Plugs into the server's events (combineEvents). */
+  /** Plugs into the server's events (combineEvents): this node's reads. */
   readonly events: Pick<ServerEvents, 'readCounted'>;
+  /** A read counted on any node (cluster mode feeds every node's reads here instead of `events`). */
+  counted(site: string, article: string, reads: number, at: number): void;
   /** Reads counted on a site since the server started, newest first. */
   recent(site: string): FeedItem[];
   /** Starts sending `site` and `feed` frames for `site` to an admin socket (replacing what it watched), once its figures are read. */
@@ -57,7 +59,7 @@ export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
 }
 
 class SiteFeed implements LiveFeed {
-  readonly events: Pick<ServerEvents, 'readCounted'> = { readCounted: (site, article, reads, at) => this.#counted(site, article, reads, at) };
+  readonly events: Pick<ServerEvents, 'readCounted'> = { readCounted: (site, article, reads, at) => this.counted(site, article, reads, at) };
   readonly #store: LiveFeedOptions['store'];
   readonly #hub: LiveFeedOptions['hub'];
   readonly #now: () => number;
@@ -112,7 +114,7 @@ class SiteFeed implements LiveFeed {
     this.#figures.clear();
   }
 
-  #counted(site: string, article: string, reads: number, at: number): void {
+  counted(site: string, article: string, reads: number, at: number): void {
     remember(this.#recent, site, { article, reads, at }, this.#recentMax);
     const state = this.#figures.get(site);
     if (state === undefined) return;
@@ -169,7 +171,7 @@ async function loadFigures(store: LiveFeedOptions['store'], site: string, state:
 }
 
 /** The `site` frame: the figures, and "reading now" from the hub. */
-function renderSite(hub: Pick<Hub, 'topicsOf'>, site: string, state: Figures, now: number): string {
+function renderSite(hub: Pick<Hub, 'liveOf'>, site: string, state: Figures, now: number): string {
   turnDay(state, utcDay(now));
   const live = liveBySite(hub, site);
   const reading = [...live.byArticle]

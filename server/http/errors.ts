@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { StoreError } from '../store/port.js';
 
 /** An HTTP error with a stable code, answered as `{error: {code, message}}` by onError. */
 export class ApiError extends Error {
@@ -16,12 +17,15 @@ export class ApiError extends Error {
 
 /**
  * The one error handler: known errors keep their status and code, and so does an
- * HTTPException thrown by a Hono middleware (its code is the status text: `unauthorized`);
+ * HTTPException thrown by a Hono middleware (its code is the status text: `unauthorized`), a
+ * StoreError (the store cannot be reached) is a 503 `store_unavailable`;
  * anything else is a 500 with no details.
  */
 export function errorHandler(log: (message: string) => void) {
   return (error: Error, c: Context): Response => {
     if (error instanceof ApiError) return c.json({ error: { code: error.code, message: error.message } }, error.status);
+    // Cluster mode while Redis is away: say so plainly, and that it is worth trying again.
+    if (error instanceof StoreError) return c.json({ error: { code: 'store_unavailable', message: 'the data store cannot be reached right now; try again shortly' } }, 503);
     if (error instanceof HTTPException && error.status < 500) {
       const text = STATUS_CODES[error.status] ?? 'Error';
       const code = text.toLowerCase().replace(/[^a-z]+/g, '_');

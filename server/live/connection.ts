@@ -10,6 +10,7 @@ import {
   type SubscribeMode,
 } from '../../shared/protocol.js';
 import type { Framed, Hub, Peer, Topic } from './hub.js';
+import { liveOf } from './frame.js';
 import { ReadRefused, type ReadRecorder } from '../reads.js';
 import type { ServerEvents } from '../events.js';
 import type { Reader } from '../trust/reader.js';
@@ -203,7 +204,7 @@ export class Connection implements Peer {
       // The reply carries the whole state, so the broadcast of this very read can skip this
       // page: one frame per read to its reader instead of two.
       const { topic } = sub!;
-      this.#reply({ type: 'counted', article, reads: Math.max(reads, topic.reads), live: topic.readers });
+      this.#reply({ type: 'counted', article, reads: Math.max(reads, topic.reads), live: liveOf(topic) });
       this.#ctx.hub.markSent(this, topic);
     } catch (error) {
       sub!.counted = false;

@@ -3,6 +3,13 @@ export interface CountState {
   readonly article: string;
   readonly reads: number;
   readonly readers: number;
+  /** Readers on other nodes (cluster mode); 0 on a single node. */
+  readonly remote: number;
+}
+
+/** `live` as pages see it: the readers here and, in cluster mode, on every other node. */
+export function liveOf(state: Pick<CountState, 'readers' | 'remote'>): number {
+  return state.readers + state.remote;
 }
 
 /** A broadcast as it goes out: the framed bytes for every socket, and the payload inside them. */
@@ -14,7 +21,7 @@ export interface Framed {
 
 /** The `count` message of a topic as JSON text. */
 export function countJson(topic: CountState): string {
-  return JSON.stringify({ type: 'count', article: topic.article, reads: topic.reads, live: topic.readers });
+  return JSON.stringify({ type: 'count', article: topic.article, reads: topic.reads, live: liveOf(topic) });
 }
 
 /**

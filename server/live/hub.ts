@@ -15,6 +15,14 @@ export type HubStats = BroadcastStats;
 /** The presence cadence's settings, as createHub() takes them. */
 export type HubPresenceOptions = Partial<Pick<PresenceOptions<Topic>, 'now' | 'quietMs' | 'minWaitMs' | 'maxWaitMs' | 'msPerPage'>>;
 
+/** Readers on other nodes, as cluster mode keeps them (server/cluster/remote-presence.ts). */
+export interface RemoteReaders {
+  /** Pages reading the article on other nodes now. */
+  of(site: string, article: string): number;
+  /** The articles of a site read on other nodes, with their readers. */
+  ofSite(site: string): Iterable<[article: string, readers: number]>;
+}
+
 /** Options for createHub(): the broadcast scheduler's, and where counts and presence come from. */
 export interface HubOptions extends BroadcastOptions {
   /**
@@ -26,6 +34,8 @@ export interface HubOptions extends BroadcastOptions {
   onLoadFailed?(site: string, article: string, error: unknown): void;
   /** When a change of `live` alone is sent (tests shorten it). @default presence.ts's constants, on performance.now */
   presence?: HubPresenceOptions;
+  /** Cluster mode: readers on other nodes, added to every `live`. @default none (one node) */
+  remote?: RemoteReaders;
 }
 
 /** Told of what happens on the hub. Called on the hot path: must be cheap and must not throw. */
@@ -46,8 +56,12 @@ export interface Hub {
   unsubscribe(peer: Peer, topic: Topic, mode: SubscribeMode): void;
   /** Records a committed total and schedules its broadcast. */
   publish(site: string, article: string, reads: number): void;
-  /** Pages reading an article now. */
+  /** Pages reading an article now (on every node, in cluster mode). */
   live(site: string, article: string): number;
+  /** Pages reading each article of a site now (on every node); articles nobody reads are left out. */
+  liveOf(site: string): Map<string, number>;
+  /** Cluster mode: another node's readers of an article changed; its pages get it on the presence cadence. */
+  remoteChanged(site: string, article: string): void;
   /**
    * Records that `peer` was just sent the topic's current `reads` and `readers` by its caller
    * (a `counted` reply), so the next pass skips it.
@@ -91,6 +105,7 @@ export interface Hub {
  */
 export function createHub(options: HubOptions): Hub {
   const topics = createTopics();
+  const remote = options.remote;
   const observers: HubObserver[] = [];
   const broadcast = createBroadcaster({
     ...options,
@@ -121,8 +136,9 @@ export function createHub(options: HubOptions): Hub {
   /** A topic nobody showed yet, with its total from the store: at once when the store answers synchronously. */
   function openTopic(site: string, article: string): Topic {
     const loaded = options.loadReads(site, article);
-    if (typeof loaded === 'number') return topics.open(site, article, () => loaded);
-    const topic = topics.open(site, article, () => 0);
+    const topic = topics.open(site, article, () => (typeof loaded === 'number' ? loaded : 0));
+    topic.remote = remote?.of(site, article) ?? 0;
+    if (typeof loaded === 'number') return topic;
     topic.countKnown = false;
     loaded.then(
       (reads) => {
@@ -168,7 +184,21 @@ export function createHub(options: HubOptions): Hub {
       topic.countKnown = true;
       broadcast.changed(topic);
     },
-    live: (site, article) => topics.find(site, article)?.readers ?? 0,
+    live: (site, article) => (topics.find(site, article)?.readers ?? 0) + (remote?.of(site, article) ?? 0),
+    liveOf(site) {
+      const byArticle = new Map<string, number>();
+      for (const topic of topics.ofSite(site)) if (topic.readers > 0) byArticle.set(topic.article, topic.readers);
+      for (const [article, readers] of remote?.ofSite(site) ?? []) byArticle.set(article, (byArticle.get(article) ?? 0) + readers);
+      return byArticle;
+    },
+    remoteChanged(site, article) {
+      const topic = topics.find(site, article);
+      if (topic !== undefined) {
+        topic.remote = remote?.of(site, article) ?? 0;
+        presence.changed(topic);
+      }
+      sites.liveChanged(site);
+    },
     markSent(peer, topic) {
       if (!topic.peers.has(peer)) return;
       // What the caller sent is exactly what exactFrame() would frame: note it the same way.

@@ -1,4 +1,4 @@
-import { countJson, wireFrame, type Framed } from './frame.js';
+import { countJson, liveOf, wireFrame, type Framed } from './frame.js';
 
 /** A socket as the hub sees it: something to hand a ready frame to. */
 export interface Peer {
@@ -18,8 +18,10 @@ export interface Topic {
   readonly article: string;
   /** Every page showing the article, with the version of the count it was last sent. */
   readonly peers: Map<Peer, number>;
-  /** Pages subscribed in `reading` mode: the `live` figure. */
+  /** Pages subscribed in `reading` mode on this node. */
   readers: number;
+  /** Pages reading the article on other nodes (cluster mode; 0 otherwise). `live` = readers + remote. */
+  remote: number;
   /** Latest committed total. */
   reads: number;
   /**
@@ -36,7 +38,7 @@ export interface Topic {
   /** The frame of `frameVersion`, built once when first needed. */
   frame: Framed | undefined;
   frameVersion: number;
-  /** `readers` as `frame` shows it. */
+  /** `live` (readers + remote) as `frame` shows it. */
   framedReaders: number;
   /** Some page was sent an exact state that `frame` does not show: the next presence check must broadcast. */
   offFrame: boolean;
@@ -103,7 +105,7 @@ export function createTopics(): Topics {
 
 /** A topic nobody has been sent anything of yet. */
 export function newTopic(site: string, article: string, reads: number): Topic {
-  return { site, article, peers: new Map(), readers: 0, reads, countKnown: true, version: 0, frame: undefined, frameVersion: -1, framedReaders: 0, offFrame: false, dirty: false, dirtySince: 0, lastBroadcastAt: -Infinity };
+  return { site, article, peers: new Map(), readers: 0, remote: 0, reads, countKnown: true, version: 0, frame: undefined, frameVersion: -1, framedReaders: 0, offFrame: false, dirty: false, dirtySince: 0, lastBroadcastAt: -Infinity };
 }
 
 /** The one frame of the topic's current version, built when first needed. */
@@ -111,12 +113,12 @@ export function versionFrame(topic: Topic): Framed {
   if (topic.frameVersion !== topic.version || topic.frame === undefined) {
     topic.frame = wireFrame(topic.render?.() ?? countJson(topic));
     topic.frameVersion = topic.version;
-    topic.framedReaders = topic.readers;
+    topic.framedReaders = liveOf(topic);
   }
   return topic.frame;
 }
 
-/** True when the version's frame is built and shows another `readers` than there are now. */
+/** True when the version's frame is built and shows another `live` than there is now. */
 export function readersMoved(topic: Topic): boolean {
-  return topic.frameVersion === topic.version && topic.framedReaders !== topic.readers;
+  return topic.frameVersion === topic.version && topic.framedReaders !== liveOf(topic);
 }

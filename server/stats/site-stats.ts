@@ -55,7 +55,7 @@ export interface SiteStats {
 /** What siteStats() reads: the store and the hub's live figures. */
 export interface StatsSource {
   store: Pick<Store, 'dailyRows' | 'totals' | 'reads' | 'sites'>;
-  hub: Pick<Hub, 'topicsOf' | 'live'>;
+  hub: Pick<Hub, 'liveOf' | 'live'>;
 }
 
 /**
@@ -104,14 +104,10 @@ export async function siteStats({ store, hub }: StatsSource, site: string, range
 }
 
 /** Pages reading now on a site: in all, and per article (articles with nobody reading are left out). */
-export function liveBySite(hub: Pick<Hub, 'topicsOf'>, site: string): { total: number; byArticle: Map<string, number> } {
-  const byArticle = new Map<string, number>();
+export function liveBySite(hub: Pick<Hub, 'liveOf'>, site: string): { total: number; byArticle: Map<string, number> } {
+  const byArticle = hub.liveOf(site);
   let total = 0;
-  for (const topic of hub.topicsOf(site)) {
-    if (topic.readers === 0) continue;
-    byArticle.set(topic.article, topic.readers);
-    total += topic.readers;
-  }
+  for (const readers of byArticle.values()) total += readers;
   return { total, byArticle };
 }
 

@@ -64,9 +64,25 @@ describe('loadConfig', () => {
     [{ ADMIN_TOKEN: 'short' }, 'ADMIN_TOKEN must be at least 16 characters'],
     [{ DATA_DIR: ' ' }, 'DATA_DIR must not be empty'],
     [{ MAX_SUBSCRIPTIONS: '0' }, 'MAX_SUBSCRIPTIONS must be an integer 1–10000, got "0"'],
+    [{ REDIS_URL: 'http://127.0.0.1:6379' }, 'REDIS_URL must be a Redis URL such as "redis://127.0.0.1:6379" or "rediss://default:password@host:6380", got "http://127.0.0.1:6379"; unset it to use the embedded store'],
+    [{ REDIS_URL: '127.0.0.1:6379' }, 'REDIS_URL must be a Redis URL'],
+    [{ REDIS_PREFIX: 'blog' }, 'REDIS_PREFIX must be non-empty, without spaces, and end with ":", such as "readcounter:" or "blog-a:", got "blog"'],
+    [{ REDIS_PREFIX: '' }, 'REDIS_PREFIX must be non-empty'],
+    [{ CLUSTER_HEARTBEAT_SECONDS: '0' }, 'CLUSTER_HEARTBEAT_SECONDS must be a number of seconds 0.1–60'],
   ])('rejects %j with a message naming the setting', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('reads REDIS_URL and REDIS_PREFIX (cluster mode), off by default', () => {
+    expect(loadConfig({})).toMatchObject({ redisUrl: undefined, redisPrefix: 'readcounter:', clusterHeartbeatSeconds: 5 });
+    const config = loadConfig({ REDIS_URL: 'redis://10.0.0.1:6379' }, ['--redis-url=rediss://default:pw@redis.example:6380', '--redis-prefix=blog-a:']);
+    expect(config).toMatchObject({ redisUrl: 'rediss://default:pw@redis.example:6380', redisPrefix: 'blog-a:' });
+  });
+
+  it('hides the password of a bad REDIS_URL in its message', () => {
+    expect(() => loadConfig({ REDIS_URL: 'https://default:hunter2@redis.example' })).toThrow('got "https://default:***@redis.example/"');
+    expect(() => loadConfig({ REDIS_URL: 'https://default:hunter2@redis.example' })).not.toThrow(/hunter2/);
   });
 
   it('rejects an unknown flag and lists the known ones', () => {
