@@ -47,9 +47,9 @@ export function callsBetween(/** @type {Record<string, number>} */ before, /** @
 /**
  * Starts Redis and `nodes` nodes (one after another: the machine is small), and a Session on
  * each. `close()` stops generators, nodes and Redis, each bounded in time.
- * @param {{ nodes: number, log: (line: string) => void }} options
+ * @param {{ nodes: number, env?: Record<string, string>, log: (line: string) => void }} options
  */
-export async function openCluster({ nodes, log }) {
+export async function openCluster({ nodes, env = {}, log }) {
   const redisPort = await freePort();
   const redis = await startRedisServer({ port: redisPort, appendfsync: APPENDFSYNC });
   /** @type {Array<import('./server-process.mjs').ServerUnderTest>} */
@@ -63,7 +63,7 @@ export async function openCluster({ nodes, log }) {
   };
   try {
     for (let i = 0; i < nodes; i++) {
-      const server = await startServer('readcounter', { env: { REDIS_URL: redis.url } });
+      const server = await startServer('readcounter', { env: { ...env, REDIS_URL: redis.url } });
       servers.push(server);
       sessions.push(await openSession('readcounter', { server, log, label: `node${i + 1}` }));
     }

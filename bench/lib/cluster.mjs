@@ -9,34 +9,43 @@ import { now } from './raw-socket.mjs';
 
 const HOT = '/hot';
 const POST = '/viral';
+/** Both sides count as a default install does (DEDUPE=daily): the dedupe SET is part of each read's script. */
+const ENV = { DEDUPE: 'daily' };
 
 /**
- * Capacity and latency: `watchers` in all, an even share on each node, on one article; the
- * hot-article `phases` with reads on node A and the ticks timed on the last node's watchers,
- * then one steady phase timed on every watcher (does each of them converge?). One node with
- * `oneNodeWatchers` runs the same phases first, reads and watchers on that node.
+ * Latency, then capacity, all on one article. One node with `oneNodeWatchers` runs the
+ * hot-article `phases` (reads and watchers on that node); then the cluster holds as many
+ * watchers in all, an even share on each node, and runs the same phases with reads on node A
+ * and the ticks timed on the last node's watchers. Then each node is filled up to `watchers`
+ * in all, and one `capacityPhase` is timed on every watcher (does each converge?).
  */
 export async function clusterHot({ nodes, watchers, oneNodeWatchers, readerPool, phases, capacityPhase, log }) {
   log(`cluster: one node, ${oneNodeWatchers} watchers`);
-  const oneNode = await hotArticle('readcounter', { watchers: oneNodeWatchers, phases, readerPool, log });
+  const oneNode = await hotArticle('readcounter', { watchers: oneNodeWatchers, phases, readerPool, env: ENV, log });
   log(`cluster: ${nodes} nodes on one Redis, ${watchers} watchers`);
-  const cluster = await openCluster({ nodes, log });
+  const cluster = await openCluster({ nodes, env: ENV, log });
   try {
-    const per = Math.floor(watchers / nodes);
-    const opened = await Promise.all(cluster.sessions.map((s, i) => s.openWatchers(per + (i < watchers % nodes ? 1 : 0), [HOT])));
+    // Generators per node for the full share from the start (each holds 10,000 sockets at most).
+    const shares = Math.ceil(Math.ceil(watchers / nodes) / 10_000);
+    const first = await spread(cluster, oneNodeWatchers, shares);
     await cluster.sessions[0].openReaders(readerPool);
-    const memory = await Promise.all(cluster.sessions.map((s) => serverMemory(s)));
-    const setup = { watchers: opened.map((o) => o.opened), failed: opened.map((o) => o.failed), openSeconds: Math.max(...opened.map((o) => o.seconds)), memory };
-    log(`  cluster watchers per node ${setup.watchers.join(' / ')}, RSS ${memory.map((m) => (m.rss / 2 ** 20).toFixed(0)).join(' / ')} MB`);
+    log(`  cluster watchers per node ${first.map((o) => o.opened).join(' / ')} (latency phases)`);
     const last = nodes - 1;
     /** @type {Record<string, any>} */
     const results = {};
     for (const phase of phases) {
       const runs = [];
       for (let i = 0; i < (phase.repeat ?? 1); i++) runs.push(await measured(cluster, cluster.view(0, [last]), phase));
-      results[phase.name] = runs.length === 1 ? runs[0] : { ...mergeRuns(runs), redis: runs[runs.length - 1].redis };
+      results[phase.name] = runs.length === 1 ? runs[0] : { ...mergeRuns(runs), redis: redisOf(runs) };
       log(`  cluster A → node ${last + 1}, ${phase.name}: p50 ${results[phase.name].latencyMs.p50.toFixed(1)} p99 ${results[phase.name].latencyMs.p99.toFixed(1)} ms, ${perRead(results[phase.name])}`);
     }
+    const more = await spread(cluster, watchers - oneNodeWatchers, shares);
+    const memory = await Promise.all(cluster.sessions.map((s) => serverMemory(s)));
+    const setup = {
+      latencyWatchers: first.map((o) => o.opened), watchers: cluster.sessions.map((s) => s.watchers), failed: cluster.sessions.map((s) => s.failedSockets),
+      openSeconds: Math.max(...more.map((o) => o.seconds)), memory,
+    };
+    log(`  cluster watchers per node ${setup.watchers.join(' / ')}, RSS ${memory.map((m) => (m.rss / 2 ** 20).toFixed(0)).join(' / ')} MB`);
     const all = await measured(cluster, cluster.view(0, cluster.sessions.map((_, i) => i)), capacityPhase);
     log(`  cluster A → all ${all.watchers} watchers, ${capacityPhase.name}: ${all.pages.done}/${all.pages.total} hold the final count, p99 ${all.latencyMs.p99.toFixed(1)} ms`);
     const memoryAfter = await Promise.all(cluster.sessions.map((s) => serverMemory(s)));
@@ -46,12 +55,26 @@ export async function clusterHot({ nodes, watchers, oneNodeWatchers, readerPool,
   }
 }
 
+/** Opens `count` more watchers on HOT, an even share on each node. @param {import('./cluster-session.mjs').Cluster} cluster */
+function spread(cluster, /** @type {number} */ count, /** @type {number} */ shares) {
+  const n = cluster.sessions.length;
+  return Promise.all(cluster.sessions.map((s, i) => s.openWatchers(Math.floor(count / n) + (i < count % n ? 1 : 0), [HOT], false, { shares })));
+}
+
 /** One runPhase on a cluster view, with Redis's command counts over it. */
 async function measured(cluster, view, phase) {
   const before = await cluster.calls();
   const result = await runPhase(view, { articles: [HOT], name: phase.name, ...phase.load });
   const calls = callsBetween(before, await cluster.calls());
   return { ...result, redis: { calls, perRead: perCountedRead(calls, result.reads.counted) } };
+}
+
+/** Redis calls of repeated runs added up, per counted read over all of them. */
+function redisOf(/** @type {any[]} */ runs) {
+  /** @type {Record<string, number>} */
+  const calls = {};
+  for (const r of runs) for (const [command, n] of Object.entries(r.redis.calls)) calls[command] = (calls[command] ?? 0) + n;
+  return { calls, perRead: perCountedRead(calls, runs.reduce((a, r) => a + r.reads.counted, 0)) };
 }
 
 /** Calls of each command per counted read. */
