@@ -1,3 +1,4 @@
+import { createClient } from '@redis/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../shared/protocol.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
@@ -34,6 +35,14 @@ async function count(node: ServerProcess, article: string): Promise<{ status: nu
   const response = await fetch(`${node.url}/api/count?site=${SITE}&article=${encodeURIComponent(article)}`);
   return { status: response.status, ...((await response.json()) as object) };
 }
+
+/** The dashboard's frames (`site`, `feed`) are not page frames: matched by type and fields. */
+type DashboardFrame = { type: string; reads: number; live: number } & Record<string, unknown>;
+const dashboardFrame = (socket: TestSocket, type: string, match: (f: DashboardFrame) => boolean = () => true): Promise<DashboardFrame> =>
+  socket.nextWhere((m) => {
+    const frame = m as unknown as DashboardFrame;
+    return frame.type === type && match(frame);
+  }, WAIT.timeout) as unknown as Promise<DashboardFrame>;
 
 const health = async (node: ServerProcess): Promise<number> => (await fetch(`${node.url}/healthz`)).status;
 
@@ -106,14 +115,42 @@ describe('three nodes on one Redis', () => {
     const own = new URL(b.url.replace('127.0.0.1', 'localhost'));
     const dashboard = await connect(wsUrl(b), { origin: own.origin, headers: { cookie, host: own.host } });
     dashboard.send({ type: 'watch-site', site: SITE });
-    const first = (await dashboard.next('site', WAIT.timeout)) as { reads: number };
+    const first = await dashboardFrame(dashboard, 'site');
     const readerOnC = await page(c, '/feed', 'reading', 'dashboard-reader');
     await expect.poll(async () => (await count(b, '/feed')).live, WAIT).toBe(1);
-    await dashboard.nextWhere((m) => m.type === 'site' && (m as { live: number }).live === 1, WAIT.timeout);
+    await dashboardFrame(dashboard, 'site', (f) => f.live === 1);
     expect(await read(a, '/feed', 'dashboard1')).toMatchObject({ type: 'counted', reads: 1 });
-    expect(await dashboard.next('feed', WAIT.timeout)).toMatchObject({ type: 'feed', site: SITE, article: '/feed', reads: 1 });
-    await dashboard.nextWhere((m) => m.type === 'site' && (m as { reads: number }).reads === first.reads + 1, WAIT.timeout);
+    expect(await dashboardFrame(dashboard, 'feed')).toMatchObject({ type: 'feed', site: SITE, article: '/feed', reads: 1 });
+    await dashboardFrame(dashboard, 'site', (f) => f.reads === first.reads + 1);
     await Promise.all([readerOnC.close(), dashboard.close()]);
+  });
+
+  it('repairs counts published while the subscriptions were cut: every node re-reads what its pages show', async () => {
+    const watchers = await Promise.all([a, b, c].map((node) => page(node, '/cut', 'watching')));
+    const admin = createClient({ url: cluster.redis.url });
+    await admin.connect();
+    // Every node's subscriber connection is dropped, and kept out (no room for a new connection)
+    // while two reads are counted: their messages reach nobody.
+    const connected = Number(/connected_clients:(\d+)/.exec(await admin.info('clients'))![1]);
+    await admin.configSet('maxclients', String(connected - 3));
+    expect(await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub'])).toBe(3);
+    const readers = ['cut1', 'cut2'];
+    for (const who of readers) expect(await read(a, '/cut', who)).toMatchObject({ type: 'counted' });
+    await admin.configSet('maxclients', '10000');
+    await admin.close();
+    await Promise.all(watchers.map((socket) => shows(socket, '/cut', (m) => m.reads === readers.length)));
+    await Promise.all(watchers.map((socket) => socket.close()));
+  });
+
+  it('keeps pages ticking through a Redis restart', async () => {
+    const watchers = await Promise.all([b, c].map((node) => page(node, '/restart', 'watching')));
+    expect(await read(a, '/restart', 'before')).toMatchObject({ type: 'counted', reads: 1 });
+    await Promise.all(watchers.map((socket) => shows(socket, '/restart', (m) => m.reads === 1)));
+    await cluster.redis.restart();
+    for (const node of [a, b, c]) await expect.poll(() => health(node), WAIT).toBe(200);
+    await expect.poll(async () => (await read(a, '/restart', 'after')).type, WAIT).toBe('counted');
+    await Promise.all(watchers.map((socket) => shows(socket, '/restart', (m) => m.reads === 2)));
+    await Promise.all(watchers.map((socket) => socket.close()));
   });
 
   it('drops the readers of a node killed with kill -9 from live on the others', async () => {

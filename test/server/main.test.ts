@@ -45,6 +45,7 @@ describe('server process (dist/server/main.js)', () => {
     [{ PORT: 'abc' }, [], /PORT must be an integer 0–65535 \(0 picks a free port\), got "abc"/],
     [{}, ['--dwell-seconds=-3'], /DWELL_SECONDS must be a number of seconds 0–3600/],
     [{ DEDUPE: 'sometimes' }, [], /DEDUPE must be one of "daily", "off", got "sometimes"/],
+    [{}, ['--redis-url=https://default:s3cret@redis.example'], /REDIS_URL must be a Redis URL such as "redis:\/\/127\.0\.0\.1:6379" .*got "https:\/\/default:\*\*\*@redis\.example\/"/],
   ])('exits 2 naming the bad setting for %j %j', async (env, args, message) => {
     const result = await runServerProcess({ DATA_DIR: dataDir, ...env }, args);
     expect(result.code).toBe(2);
@@ -59,6 +60,14 @@ describe('server process (dist/server/main.js)', () => {
     expect(result.code).toBe(2);
     expect(result.output).toMatch(message);
     expect(result.output).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 1 naming REDIS_URL (password hidden) when nothing answers there', async () => {
+    // Port 1 on loopback: refused at once.
+    const result = await runServerProcess({ REDIS_URL: 'redis://default:s3cret@127.0.0.1:1', PORT: '0', HOST: '127.0.0.1' });
+    expect(result.code).toBe(1);
+    expect(result.output).toMatch(/REDIS_URL redis:\/\/default:\*\*\*@127\.0\.0\.1:1 cannot be reached: .*Check that Redis runs there/);
+    expect(result.output).not.toMatch(/s3cret/);
   });
 
   it('exits 1 naming DATA_DIR when it is not a folder', async () => {
