@@ -1,5 +1,6 @@
 // The `--nodes=N` table: one node beside N nodes on one Redis, with the issue's targets
 // (watchers held, read → tick p99, Redis calls per read, presence traffic per node).
+import { alignedTable, markdownTable } from './report.mjs';
 
 /** Issue 12's targets. */
 export const CLUSTER_TARGETS = { watchers: 45_000, p99OverOneNodeMs: 25, callsPerRead: 1 };
@@ -54,17 +55,14 @@ function describeCalls(perRead) {
 
 /** The printed table. @param {any} cluster */
 export function renderClusterTable(cluster) {
-  const rows = clusterRows(cluster);
-  const header = ['scenario', 'metric', `${cluster.hot?.nodes ?? cluster.presence?.nodes} nodes`, 'one node', 'target'];
-  const all = [header, ...rows];
-  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  const line = (/** @type {string[]} */ r) => r.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  return alignedTable(clusterHeader(cluster), clusterRows(cluster)).join('\n');
 }
 
 /** The same as a Markdown table. @param {any} cluster */
 export function renderClusterMarkdown(cluster) {
-  const header = ['scenario', 'metric', `${cluster.hot?.nodes ?? cluster.presence?.nodes} nodes`, 'one node', 'target'];
-  const escape = (/** @type {string} */ c) => (c ?? '').replaceAll('|', '\\|');
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...clusterRows(cluster).map((r) => `| ${r.map(escape).join(' | ')} |`)].join('\n');
+  return markdownTable(clusterHeader(cluster), clusterRows(cluster)).join('\n');
+}
+
+function clusterHeader(/** @type {any} */ cluster) {
+  return ['scenario', 'metric', `${cluster.hot?.nodes ?? cluster.presence?.nodes} nodes`, 'one node', 'target'];
 }
