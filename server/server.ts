@@ -143,9 +143,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
         hub.flush();
         sockets.closeAll();
+        // Before the hub: no other node's presence may reach a closed hub.
+        await cluster?.close();
         hub.close();
         await features.close();
-        await cluster?.close();
         await opened.close();
         server.closeAllConnections();
         await stopped;
