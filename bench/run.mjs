@@ -5,6 +5,8 @@
 //   npm run bench -- --full                longer phases, steady rates at every watcher count
 //   npm run bench -- --quick               a small smoke run for development (no chart)
 //   npm run bench -- --watchers=2000,10000 --only=hot,idle --profile
+//   npm run bench -- --nodes=3             cluster mode only: 3 nodes on one Redis beside one node (~10 minutes)
+//   npm run bench -- --quick --nodes=3     its smoke version, about a minute
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -14,6 +16,9 @@ import { hotPost, openPages } from './lib/hot-post.mjs';
 import { reconnectStorm } from './lib/reconnect-storm.mjs';
 import { renderMarkdown, renderTable } from './lib/report.mjs';
 import { renderChart } from './lib/chart.mjs';
+import { clusterHot, clusterPresence } from './lib/cluster.mjs';
+import { renderClusterMarkdown, renderClusterTable } from './lib/report-cluster.mjs';
+import { APPENDFSYNC } from './lib/cluster-session.mjs';
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const CHART = fileURLToPath(new URL('../docs/bench-chart.svg', import.meta.url));
@@ -31,6 +36,7 @@ const { values: flags } = parseArgs({
     chart: { type: 'boolean' },
     phases: { type: 'string' },
     readers: { type: 'string' },
+    nodes: { type: 'string' },
   },
 });
 
@@ -48,9 +54,15 @@ function makePlan(f) {
   const watchers = f.watchers?.split(',').map(Number) ?? (size === 'quick' ? [500, 2000] : [2_000, 10_000, 19_000]);
   const burst = size === 'quick' ? 2_000 : 10_000;
   const steadyMs = size === 'full' ? 5_000 : size === 'quick' ? 2_000 : 3_000;
+  // One read at a time, three times: the fan-out floor at this watcher count.
+  const single = { name: 'single', repeat: 3, load: { count: 1, settleMs: 10_000, leadMs: 300, pauseMs: 300 } };
+  const steady = (/** @type {number} */ rate) => ({ name: `steady ${rate}/s`, load: { rate, durationMs: steadyMs, settleMs: 4_000, pauseMs: 300 } });
+  const nodes = f.nodes === undefined ? undefined : Number(f.nodes);
+  if (nodes !== undefined && !(Number.isInteger(nodes) && nodes >= 2 && nodes <= 8)) throw new Error(`--nodes=${f.nodes}: give a whole number of nodes from 2 to 8`);
   return {
     size,
-    only: new Set((f.only ?? 'idle,hot,tail,ingest,open-reading,open-watching,hot-post,reconnect-storm').split(',')),
+    // --nodes alone runs the cluster scenarios only; --only can add others.
+    only: new Set((f.only ?? (nodes === undefined ? 'idle,hot,tail,ingest,open-reading,open-watching,hot-post,reconnect-storm' : 'cluster')).split(',')),
     servers: /** @type {Array<'baseline' | 'readcounter'>} */ (f.servers.split(',')),
     // 10k (and 2k, 19k) idle figures come from the hot-article runs' setup.
     idle: size === 'quick' ? [] : ['max'],
@@ -58,16 +70,9 @@ function makePlan(f) {
       watchers: w,
       readerPool: f.readers === undefined ? undefined : Number(f.readers),
       phases: /** @type {Array<{ name: string, repeat?: number, load: object }>} */ ([
-
-        // One read at a time, three times: the fan-out floor at this watcher count.
-        { name: 'single', repeat: 3, load: { count: 1, settleMs: 10_000, leadMs: 300, pauseMs: 300 } },
+        single,
         // Steady rates everywhere in --full; by default where the targets are set, and below.
-        ...(size === 'full' || w <= 10_000 || f.watchers !== undefined
-          ? [
-              { name: 'steady 100/s', load: { rate: 100, durationMs: steadyMs, settleMs: 4_000, pauseMs: 300 } },
-              { name: 'steady 1000/s', load: { rate: 1_000, durationMs: steadyMs, settleMs: 4_000, pauseMs: 300 } },
-            ]
-          : []),
+        ...(size === 'full' || w <= 10_000 || f.watchers !== undefined ? [steady(100), steady(1_000)] : []),
         { name: `burst ${burst / 1000}k`, load: { count: burst, settleMs: 8_000, pauseMs: 300 } },
       ]).filter((p) => f.phases === undefined || f.phases.split(',').some((name) => p.name.startsWith(name))),
     })),
@@ -79,6 +84,15 @@ function makePlan(f) {
     hotPost: { pages: size === 'quick' ? 2_000 : 10_000, windowMs: size === 'quick' ? 4_000 : 10_000, perSecond: 50, readRate: 100, readerPool: size === 'quick' ? 600 : 1_500 },
     // As many as the file limit allows, up to 19,000 (the issue's figure).
     stormPages: size === 'quick' ? 2_000 : 19_000,
+    // Issue 12, cluster mode (--nodes): watchers spread over the nodes beside one node holding a
+    // node's share, with the hot-article phases; presence traffic at two reading-page counts.
+    cluster: nodes === undefined ? undefined : {
+      // The steady phase three times on each side (median p99, as for single reads): the machine is shared.
+      hot: { nodes, watchers: (size === 'quick' ? 1_000 : 15_000) * nodes, oneNodeWatchers: size === 'quick' ? 1_000 : 15_000, readerPool: size === 'quick' ? 300 : 1_000, phases: [single, { ...steady(100), repeat: size === 'quick' ? 1 : 3 }], capacityPhase: steady(100) },
+      // Windows of several heartbeats (5 s each), so that where a beat falls moves the figure little.
+      presence: { nodes, pages: size === 'quick' ? [300, 3_000] : [1_000, 10_000], perSecond: size === 'quick' ? 10 : 20, windowMs: size === 'quick' ? 5_000 : 30_000 },
+      appendfsync: APPENDFSYNC,
+    },
   };
 }
 
@@ -145,6 +159,12 @@ async function main() {
     log(`hot-post: ${plan.hotPost.pages} reading pages, ${plan.hotPost.perSecond}/s arriving and leaving for ${plan.hotPost.windowMs / 1000} s, then with ${plan.hotPost.readRate} reads/s`);
     results.hotPost = await both(survive((kind) => hotPost(kind, { ...plan.hotPost, log })));
   }
+  if (plan.cluster !== undefined && plan.only.has('cluster')) {
+    results.cluster = {
+      hot: await clusterHot({ ...plan.cluster.hot, log }),
+      presence: await clusterPresence({ ...plan.cluster.presence, log }),
+    };
+  }
   if (plan.only.has('reconnect-storm')) {
     log(`reconnect-storm: up to ${plan.stormPages} reading pages, server restarted`);
     results.reconnectStorm = await both(survive((kind) => reconnectStorm(kind, { pages: plan.stormPages, log })));
@@ -157,10 +177,13 @@ async function main() {
   mkdirSync(RESULTS, { recursive: true });
   const file = `${RESULTS}${results.startedAt.replaceAll(':', '-')}.json`;
   writeFileSync(file, JSON.stringify(results, null, 2));
-  writeFileSync(`${RESULTS}latest.json`, JSON.stringify(results, null, 2));
-  writeFileSync(`${RESULTS}latest.md`, `${renderMarkdown(results)}\n`);
+  // A cluster run keeps its own latest, so it never hides the last default run.
+  const latest = results.cluster === undefined ? 'latest' : 'cluster-latest';
+  writeFileSync(`${RESULTS}${latest}.json`, JSON.stringify(results, null, 2));
+  writeFileSync(`${RESULTS}${latest}.md`, `${renderMarkdown(results)}\n${results.cluster === undefined ? '' : `\n${renderClusterMarkdown(results.cluster)}\n`}`);
   log('');
   log(renderTable(results));
+  if (results.cluster !== undefined) log(`\n${plan.cluster?.hot.nodes} nodes on one Redis (appendfsync ${plan.cluster?.appendfsync}), beside one node:\n${renderClusterTable(results.cluster)}`);
   const during = results.machine.loadAverageDuringRun;
   if (during !== undefined) log(`\nbackground: 1-minute load average ${during.min.toFixed(1)}–${during.max.toFixed(1)} (mean ${during.mean.toFixed(1)}) on ${machine.nproc} cores during the run`);
   log(`JSON: ${file} (${results.seconds.toFixed(0)} s)`);

@@ -141,7 +141,7 @@ export function renderTable(results) {
 }
 
 /** Rows padded to columns, under a header and a rule. @param {string[]} header @param {string[][]} rows */
-function alignedTable(header, rows) {
+export function alignedTable(header, rows) {
   const all = [header, ...rows];
   const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
   const line = (/** @type {string[]} */ r) => r.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd();
@@ -159,8 +159,8 @@ export function renderMarkdown(results) {
   return out.join('\n');
 }
 
-/** @param {string[]} header @param {string[][]} rows */
-function markdownTable(header, rows) {
+/** Rows as a Markdown table under a header. @param {string[]} header @param {string[][]} rows */
+export function markdownTable(header, rows) {
   const escape = (/** @type {string} */ c) => (c ?? '').replaceAll('|', '\\|');
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(escape).join(' | ')} |`)];
 }

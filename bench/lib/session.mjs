@@ -12,11 +12,13 @@ const SOCKETS_PER_GENERATOR = 10_000;
 
 /**
  * Starts a server and enough generators for `watchers` watcher sockets and a reader pool.
+ * With `server`, uses that one (a cluster node) and leaves stopping it to its owner; `label`
+ * names the generators (distinct user agents per node).
  * @param {'readcounter' | 'baseline'} kind
- * @param {{ env?: Record<string, string>, profileDir?: string, log: (line: string) => void }} options
+ * @param {{ env?: Record<string, string>, profileDir?: string, log: (line: string) => void, server?: import('./server-process.mjs').ServerUnderTest, label?: string }} options
  */
-export async function openSession(kind, { env, profileDir, log }) {
-  const server = await startServer(kind, { env });
+export async function openSession(kind, { env, profileDir, log, server: given, label = kind }) {
+  const server = given ?? (await startServer(kind, { env }));
   /** @type {import('./generators.mjs').Generator[]} */
   const generators = [];
   const session = {
@@ -32,7 +34,7 @@ export async function openSession(kind, { env, profileDir, log }) {
     /** Set when a phase ended without every watcher converging: later phases need a fresh server. */
     dirty: false,
     async generator(name) {
-      const g = startGenerator(`${kind}-${name}`);
+      const g = startGenerator(`${label}-${name}`);
       generators.push(g);
       await g.target(server);
       return g;
@@ -71,7 +73,7 @@ export async function openSession(kind, { env, profileDir, log }) {
     async close() {
       await Promise.allSettled(generators.map((g) => g.call('closeAll', {}, 10_000)));
       for (const g of generators) g.stop();
-      await server.stop();
+      if (given === undefined) await server.stop();
     },
   };
   return session;
