@@ -48,6 +48,13 @@ export interface ReadRecorderOptions {
   maxReadsPerNetworkPerArticlePerDay?: number;
 }
 
+/** A read's dedupe keys (none with DEDUPE=off). */
+interface DedupeKeys {
+  seen?: string;
+  budget?: DailyBudget;
+}
+const NO_KEYS: DedupeKeys = {};
+
 /**
  * Creates the recorder. The order is the durability rule: broadcast only after commit,
  * so no page is ever shown a count that a crash could take back.
@@ -61,16 +68,21 @@ export function createReadRecorder(options: ReadRecorderOptions): ReadRecorder {
   // With DEDUPE=daily: the reader's seen key, and its network's budget for the article. A new
   // User-Agent is a new reader to dedupe, so one network could count once per user agent;
   // the budget bounds that. Hashed like a seen key, so the network is never stored.
-  async function dedupeKeys(site: string, article: string, reader: Reader, at: number): Promise<{ seen?: string; budget?: DailyBudget }> {
-    if (seenKey === undefined || reader.material === undefined) return {};
-    const seen = await seenKey(reader.material, article, at);
-    if (dailyMax === Infinity) return { seen };
-    return { seen, budget: { key: await seenKey(`network\n${reader.limitKey}\n${site}`, article, at), max: dailyMax } };
+  function dedupeKeys(site: string, article: string, reader: Reader, at: number): DedupeKeys | Promise<DedupeKeys> {
+    if (seenKey === undefined || reader.material === undefined) return NO_KEYS;
+    const seen = seenKey(reader.material, article, at);
+    if (dailyMax === Infinity) return typeof seen === 'string' ? { seen } : seen.then((key) => ({ seen: key }));
+    const network = seenKey(`network\n${reader.limitKey}\n${site}`, article, at);
+    if (typeof seen === 'string' && typeof network === 'string') return { seen, budget: { key: network, max: dailyMax } };
+    return Promise.all([seen, network]).then(([key, budgetKey]) => ({ seen: key, budget: { key: budgetKey, max: dailyMax } }));
   }
 
-  async function write(site: string, article: string, reader: Reader, at: number): Promise<IncrementResult> {
-    const { seen, budget } = await dedupeKeys(site, article, reader, at);
-    return store.increment(site, article, at, seen, budget);
+  function write(site: string, article: string, reader: Reader, at: number): Promise<IncrementResult> {
+    const keys = dedupeKeys(site, article, reader, at);
+    // Once the day's secret is known the keys are ready in this turn, and the write joins this
+    // turn's LMDB batch, as with no dedupe; only the day's first read waits for the secret.
+    if (!(keys instanceof Promise)) return store.increment(site, article, at, keys.seen, keys.budget);
+    return keys.then(({ seen, budget }) => store.increment(site, article, at, seen, budget));
   }
 
   return {

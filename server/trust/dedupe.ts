@@ -10,8 +10,11 @@ export function readerMaterial(ip: string, userAgent: string, site: string): str
   return createHash('sha256').update(`${ip}\n${userAgent}\n${site}`).digest('base64url');
 }
 
-/** Turns a reader and an article into the day's opaque seen key (the day's secret may need a store round trip). */
-export type SeenKeyFn = (material: string, article: string, at: number) => Promise<string>;
+/**
+ * Turns a reader and an article into the day's opaque seen key: at once when the day's secret
+ * is known (every read after the day's first), else once the store has given it.
+ */
+export type SeenKeyFn = (material: string, article: string, at: number) => string | Promise<string>;
 
 /**
  * The cookieless unique-reader recipe of Plausible and GoatCounter: a keyed hash with a
@@ -21,19 +24,25 @@ export type SeenKeyFn = (material: string, article: string, at: number) => Promi
  */
 export function createSeenKeys(store: Pick<Store, 'daySecret'>): SeenKeyFn {
   let day = '';
-  let secret: Promise<Buffer> | undefined;
-  return async (material, article, at) => {
+  let asked: Promise<Buffer> | undefined;
+  let known: Buffer | undefined;
+  // 128 bits: collisions between two real readers are out of reach.
+  const hash = (secret: Buffer, material: string, article: string): string =>
+    createHmac('sha256', secret).update(material).update('\n').update(article).digest('base64url').slice(0, 22);
+  return (material, article, at) => {
     const today = utcDay(at);
-    if (today !== day || secret === undefined) {
+    if (today !== day || asked === undefined) {
       // One lookup per day however many reads arrive while it is under way; a failed one is asked again.
-      const asked = store.daySecret(today);
-      secret = asked;
+      const request = store.daySecret(today);
       day = today;
-      asked.catch(() => {
-        if (secret === asked) secret = undefined;
-      });
+      known = undefined;
+      asked = request;
+      request.then(
+        (secret) => void (asked === request && (known = secret)),
+        () => void (asked === request && (asked = undefined)),
+      );
     }
-    // 128 bits: collisions between two real readers are out of reach.
-    return createHmac('sha256', await secret).update(material).update('\n').update(article).digest('base64url').slice(0, 22);
+    if (known !== undefined) return hash(known, material, article);
+    return asked.then((secret) => hash(secret, material, article));
   };
 }
