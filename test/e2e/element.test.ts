@@ -1,96 +1,8 @@
-import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ClientMessage, ServerMessage } from '../../shared/protocol.js';
-import type { TestBlog } from './blog.js';
-import { startE2E, type E2E } from './fixture.js';
-import { addMarker, countOf, eventsOf, newContext, recordEvents, setHidden, shownText, waitForCount } from './browser.js';
+import { describe, expect, it } from 'vitest';
+import { countOf, eventsOf, shownText, waitForCount } from './browser.js';
+import { reads, settled, until, useFakeServer } from './fake-server.js';
 
-// The element against a scripted server: the real one serves /counter.js, and the socket
-// is answered by the test, to reach cases a healthy server never produces.
-let blog: TestBlog;
-let browser: Browser;
-let context: BrowserContext;
-
-let e2e: E2E | undefined;
-
-beforeAll(async () => {
-  e2e = await startE2E();
-  ({ browser, blog } = e2e);
-}, 30_000);
-
-afterAll(() => e2e?.close());
-
-afterEach(async () => {
-  await context?.close();
-});
-
-/** A scripted counter server: every socket the page opens, and every frame it sends. */
-interface FakeServer {
-  sockets: WebSocketRoute[];
-  frames: ClientMessage[];
-  /** Sends a frame on the newest socket. */
-  send(message: ServerMessage): void;
-}
-
-async function openWithFakeServer(
-  path: string,
-  { dwellSeconds = 10, reply }: { dwellSeconds?: number; reply?: (m: ClientMessage, fake: FakeServer) => void } = {},
-): Promise<{ page: Page; fake: FakeServer }> {
-  context = await newContext(browser);
-  await recordEvents(context);
-  await context.addInitScript(() => {
-    const counted = window as unknown as { __socketsOpened: number };
-    counted.__socketsOpened = 0;
-    const wrap = (native: typeof WebSocket): typeof WebSocket =>
-      new Proxy(native, {
-        construct(target, args: [string]) {
-          counted.__socketsOpened++;
-          return Reflect.construct(target, args) as WebSocket;
-        },
-      });
-    // Playwright's routeWebSocket puts its own WebSocket in place later: wrap that one too.
-    let current = wrap(window.WebSocket);
-    Object.defineProperty(window, 'WebSocket', { configurable: true, get: () => current, set: (next: typeof WebSocket) => void (current = wrap(next)) });
-  });
-  await context.clock.install();
-  const page = await context.newPage();
-  const fake: FakeServer = {
-    sockets: [],
-    frames: [],
-    send: (message) => fake.sockets.at(-1)!.send(JSON.stringify(message)),
-  };
-  await page.routeWebSocket(/\/ws$/, (ws) => {
-    fake.sockets.push(ws);
-    ws.onMessage((data) => {
-      const message = JSON.parse(String(data)) as ClientMessage;
-      fake.frames.push(message);
-      reply?.(message, fake);
-    });
-    ws.send(JSON.stringify({ type: 'hello', version: 1, dwellSeconds }));
-  });
-  await page.goto(`${blog.url}${path}`);
-  return { page, fake };
-}
-
-async function until(check: () => boolean): Promise<void> {
-  await expect.poll(check, { timeout: 5000, interval: 20 }).toBe(true);
-}
-
-const reads = (fake: FakeServer) => fake.frames.filter((m) => m.type === 'read').length;
-
-/**
- * Resolves once every frame the page sent on its open socket so far has reached the fake
- * server (a marker's `subscribe` leaves after them on the same socket); returns the frames
- * without the marker's.
- */
-async function settled(page: Page, fake: FakeServer): Promise<ClientMessage[]> {
-  const marker = await addMarker(page);
-  await until(() => fake.frames.some((m) => m.type === 'subscribe' && m.article === marker));
-  return fake.frames.filter((m) => !('article' in m) || m.article !== marker);
-}
-
-/** WebSockets the page has constructed: counted in the page itself, so no network race. */
-const socketsOpened = (page: Page) => page.evaluate(() => (window as unknown as { __socketsOpened: number }).__socketsOpened);
+const { open: openWithFakeServer, openReal } = useFakeServer();
 
 describe('<read-counter>', { timeout: 20_000 }, () => {
   it('shows its fallback and a null count until the first count, then never a lower count', async () => {
@@ -213,7 +125,6 @@ describe('<read-counter>', { timeout: 20_000 }, () => {
     const same = await openWithFakeServer(`/posts/copy?canonical=${encodeURIComponent('/posts/original/')}`);
     await until(() => same.fake.frames.length === 1);
     expect(same.fake.frames[0]).toEqual({ type: 'subscribe', article: '/posts/original', mode: 'reading' });
-    await context.close();
 
     const other = await openWithFakeServer(`/posts/copy?canonical=${encodeURIComponent('https://elsewhere.example/posts/original')}`);
     await until(() => other.fake.frames.length === 1);
@@ -241,93 +152,14 @@ describe('<read-counter>', { timeout: 20_000 }, () => {
 
   it('defines itself once when the script is included twice, and opens one socket', async () => {
     const errors: Error[] = [];
-    context = await newContext(browser);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => errors.push(error));
     let sockets = 0;
-    page.on('websocket', () => void (sockets += 1));
-    await page.goto(`${blog.url}/posts/twice?twice`);
+    const page = await openReal('/posts/twice?twice', (opened) => {
+      opened.on('pageerror', (error) => errors.push(error));
+      opened.on('websocket', () => void (sockets += 1));
+    });
     await waitForCount(page, 0);
     await page.waitForFunction(() => performance.getEntriesByType('resource').filter((e) => e.name.includes('counter.js')).length === 2);
     expect(errors).toEqual([]);
     expect(sockets).toBe(1);
-  });
-});
-
-describe('reconnecting', { timeout: 20_000 }, () => {
-  it('retries a lost connection with backoff, and resubscribes', async () => {
-    const { page, fake } = await openWithFakeServer('/posts/lost');
-    await until(() => fake.frames.length === 1);
-    await fake.sockets[0]!.close({ code: 1001, reason: 'restart' });
-    // The first retry comes within one second: full jitter below the 1 s base.
-    await page.clock.runFor(1_000);
-    await until(() => fake.sockets.length === 2 && fake.frames.length === 2);
-    expect(fake.frames[1]).toEqual({ type: 'subscribe', article: '/posts/lost', mode: 'reading' });
-  });
-
-  it('after a stable connection ends with 1001, retries from a 2 s window while the server restarts, then backs off as usual', async () => {
-    const { page, fake } = await openWithFakeServer('/posts/restart');
-    await until(() => fake.frames.length === 1);
-    // Every draw at the top of its window, so each retry comes as late as the rule allows.
-    await page.evaluate(() => (Math.random = () => 0.999));
-    await page.clock.runFor(10_000);
-    // The server restarts: each new socket is dropped at once (a connection that was not stable).
-    await page.routeWebSocket(/\/ws$/, (ws) => {
-      fake.sockets.push(ws);
-      void ws.close({ code: 4000 });
-    });
-    await fake.sockets[0]!.close({ code: 1001 });
-    // Ten restart retries, each within 2 s (1998 ms), where the usual backoff would wait 4 s by the third.
-    for (let retry = 1; retry <= 10; retry++) {
-      await page.clock.runFor(1_998);
-      await until(() => fake.sockets.length === retry + 1);
-    }
-    // Then the usual backoff from its start: 999 ms, then 1998 ms.
-    await page.clock.runFor(999);
-    await until(() => fake.sockets.length === 12);
-    await page.clock.runFor(1_000);
-    expect(await socketsOpened(page)).toBe(12);
-    await page.clock.runFor(998);
-    await until(() => fake.sockets.length === 13);
-  });
-
-  it('does not resend a read that was in flight when the connection dropped', async () => {
-    const article = '/posts/in-flight';
-    const { page, fake } = await openWithFakeServer(article);
-    await until(() => fake.frames.length === 1);
-    await page.clock.runFor(10_500);
-    await until(() => reads(fake) === 1);
-    // Lost before any answer: it may have been counted, so it must not be counted twice.
-    await fake.sockets[0]!.close({ code: 1001 });
-    await page.clock.runFor(1_000);
-    await until(() => fake.sockets.length === 2 && fake.frames.length === 3);
-    await page.clock.runFor(60_000);
-    expect((await settled(page, fake)).map((m) => m.type)).toEqual(['subscribe', 'read', 'subscribe']);
-  });
-
-  it('makes no attempt while hidden, and reconnects at once when visible again', async () => {
-    const { page, fake } = await openWithFakeServer('/posts/hidden-retry');
-    await until(() => fake.frames.length === 1);
-    await setHidden(page, true);
-    await fake.sockets[0]!.close({ code: 1001 });
-    await page.clock.runFor(120_000);
-    // Every retry timer due in those two minutes has run inside runFor: none made a socket.
-    expect(await socketsOpened(page)).toBe(1);
-    expect(fake.sockets).toHaveLength(1);
-    await setHidden(page, false);
-    await until(() => fake.sockets.length === 2);
-  });
-
-  it('makes no attempt while offline, and reconnects at once when back online', async () => {
-    const { page, fake } = await openWithFakeServer('/posts/offline');
-    await until(() => fake.frames.length === 1);
-    await context.setOffline(true);
-    await fake.sockets[0]!.close({ code: 1001 });
-    await page.clock.runFor(120_000);
-    // Every retry timer due in those two minutes has run inside runFor: none made a socket.
-    expect(await socketsOpened(page)).toBe(1);
-    expect(fake.sockets).toHaveLength(1);
-    await context.setOffline(false);
-    await until(() => fake.sockets.length === 2);
   });
 });
