@@ -93,7 +93,7 @@ function redisCliStore(target: RedisTarget, store: Store): CliStore {
     heading: () => describeRedis(target),
     // Nodes hold no copy of the counts: they read Redis, so nothing needs telling.
     afterImport: async () =>
-      'running nodes need no signal: they read Redis, so /api/count, badges, the stats API and new pages show the new counts now, and open pages with the next read of their article',
+      'running nodes need no signal: they read Redis, so /api/count, badges, the stats API and new pages show the new counts now, and the merge told every node the new totals, so open pages show them too',
   };
 }
 

@@ -102,6 +102,6 @@ function migrateSummary(dataDir: string, where: string, moved: Moved): string[] 
     `migrate: DATA_DIR ${JSON.stringify(dataDir)}: ${n(moved.sites)} sites, ${n(moved.articles)} articles, ${n(moved.rows)} daily rows, ${n(moved.reads)} reads`,
     `migrate: into ${where}: ${n(moved.daysChanged)} days raised, ${n(moved.readsAdded)} reads added${unchanged}`,
     "migrate: not moved: dedupe keys and day secrets (a reader counted today before the move may be counted once more today) and admin sessions (log in to the dashboard again); DATA_DIR is left as it was",
-    'migrate: running nodes need no signal: they read Redis, and open pages show the new counts with the next read of their article',
+    'migrate: running nodes need no signal: they read Redis, and the merge told every node the new totals, so open pages show them now',
   ];
 }

@@ -31,7 +31,8 @@ export function createCountsFanout({ hub, store, counted, log }: CountsFanoutOpt
       const count = parseCountMessage(payload);
       if (count === undefined) return;
       hub.publish(count.site, count.article, count.reads);
-      counted?.(count.site, count.article, count.reads);
+      // An import's new total is not a read: the dashboard's feed shows reads only.
+      if (!count.merged) counted?.(count.site, count.article, count.reads);
     },
     async resync() {
       await store.whenReady();

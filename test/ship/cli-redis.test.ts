@@ -54,7 +54,7 @@ describe('readcounter export / import / stats against Redis', () => {
     try {
       const intoLmdb = await cli(['import', file], other.path);
       expect(intoRedis.stderr).toBe(
-        `${intoLmdb.stderr}import: running nodes need no signal: they read Redis, so /api/count, badges, the stats API and new pages show the new counts now, and open pages with the next read of their article\n`,
+        `${intoLmdb.stderr}import: running nodes need no signal: they read Redis, so /api/count, badges, the stats API and new pages show the new counts now, and the merge told every node the new totals, so open pages show them too\n`,
       );
       expect(intoLmdb.stderr).toMatch(/15 reads in 5 articles over 3 days[\s\S]*12 days raised, 15 reads added\n$/);
     } finally {

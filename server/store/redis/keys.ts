@@ -58,13 +58,18 @@ export interface CountMessage {
   site: string;
   article: string;
   reads: number;
+  /** The total grew by an import or a migrate (`site\narticle\nreads\nmerged`), not by one counted read. */
+  merged: boolean;
 }
 
-/** Reads a counts-channel payload; undefined for anything that is not `site\narticle\nreads`. */
+/** The fourth line of a count message sent by the import merge. */
+export const MERGED = 'merged';
+
+/** Reads a counts-channel payload; undefined for anything that is not `site\narticle\nreads` (+ `\nmerged`). */
 export function parseCountMessage(payload: string): CountMessage | undefined {
   const parts = payload.split('\n');
-  if (parts.length !== 3) return undefined;
+  if (parts.length !== 3 && !(parts.length === 4 && parts[3] === MERGED)) return undefined;
   const [site, article, reads] = parts as [string, string, string];
   if (!/^\d+$/.test(reads)) return undefined;
-  return { site, article, reads: Number(reads) };
+  return { site, article, reads: Number(reads), merged: parts.length === 4 };
 }

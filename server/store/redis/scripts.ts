@@ -74,7 +74,8 @@ return ARGV[2]
  * The import merge. Keys are built from ARGV[1] (the prefix) because a merge touches an
  * unbounded set of them; this needs a single Redis primary, not a sharded Redis Cluster.
  * ARGV: prefix, number of day rows, then (site, article, day, reads) per row, then
- * (site, article, reads) per total. Every value is checked before the first write.
+ * (site, article, reads) per total. Every value is checked before the first write. Each raised
+ * article's new total is published on the counts channel, marked `merged`, so open pages tick.
  * Returns { daysChanged, readsAdded }.
  */
 export const MERGE_LUA = `
@@ -90,7 +91,9 @@ for i = firstTotal + 2, #ARGV, 3 do
     return redis.error_reply('bad total ' .. ((i - firstTotal + 1) / 3) .. ': reads must be a whole number')
   end
 end
+local changed = {}
 local function addToTotal(site, article, reads)
+  changed[site .. '\\n' .. article] = { site, article }
   local stored = redis.call('HGET', prefix .. 'totals:' .. site, article)
   redis.call('HINCRBY', prefix .. 'totals:' .. site, article, reads)
   if not stored then
@@ -119,6 +122,11 @@ for i = firstTotal, #ARGV, 3 do
     addToTotal(site, article, reads - stored)
     readsAdded = readsAdded + reads - stored
   end
+end
+-- Every node's open pages of a raised article get its new total, marked as merged (not a read).
+for _, pair in pairs(changed) do
+  local total = redis.call('HGET', prefix .. 'totals:' .. pair[1], pair[2])
+  redis.call('PUBLISH', prefix .. 'counts', pair[1] .. '\\n' .. pair[2] .. '\\n' .. total .. '\\nmerged')
 end
 return { daysChanged, readsAdded }
 `;

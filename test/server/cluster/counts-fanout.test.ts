@@ -32,6 +32,12 @@ describe('the counts fan-out', () => {
     await nextTurn();
     expect(page.frames).toEqual([{ type: 'count', article: '/a', reads: 6, live: 0 }]);
     expect(counted).toEqual(['s/a=6', 's/a=5']);
+    // An import's new total reaches the pages, but is not a read for the feed.
+    fanout.message('s\n/a\n40\nmerged');
+    fanout.message('s\n/a\n41\nsomething');
+    await nextTurn();
+    expect(page.frames.at(-1)).toEqual({ type: 'count', article: '/a', reads: 40, live: 0 });
+    expect(counted).toEqual(['s/a=6', 's/a=5']);
     hub.close();
   });
 

@@ -79,6 +79,29 @@ describe('Redis store on a live Redis', () => {
     expect(await store.reads('a.example', '/x')).toBe(11);
   });
 
+  it('publishes each article an import raised, with its new total, marked merged; one it did not raise stays quiet', async () => {
+    await store.increment('blog.example', '/kept', T0);
+    await store.increment('blog.example', '/kept', T0);
+    const subscriber = admin.duplicate();
+    await subscriber.connect();
+    const messages: string[] = [];
+    await subscriber.subscribe(redisKeys(prefix).counts, (message) => void messages.push(message));
+    await subscriber.pubSubChannels(); // the SUBSCRIBE above has been answered once this one is
+    const day = '2026-03-01';
+    await store.mergeCounts(
+      [
+        { site: 'blog.example', article: '/kept', day, reads: 1 },
+        { site: 'blog.example', article: '/raised', day, reads: 7 },
+      ],
+      [],
+    );
+    // A PUBLISH inside the script is sent before the script's reply: a round trip on the subscriber is after both.
+    await subscriber.pubSubChannels();
+    await subscriber.destroy();
+    expect(messages.map(parseCountMessage)).toEqual([{ site: 'blog.example', article: '/raised', reads: 7, merged: true }]);
+    expect(await store.reads('blog.example', '/kept')).toBe(2);
+  });
+
   it('publishes the new absolute total on the counts channel', async () => {
     const subscriber = admin.duplicate();
     await subscriber.connect();
@@ -95,8 +118,8 @@ describe('Redis store on a live Redis', () => {
     await arrived;
     await subscriber.destroy();
     expect(messages.map(parseCountMessage)).toEqual([
-      { site: 'blog.example', article: '/posts/a:b c', reads: 1 },
-      { site: 'blog.example', article: '/posts/a:b c', reads: 2 },
+      { site: 'blog.example', article: '/posts/a:b c', reads: 1, merged: false },
+      { site: 'blog.example', article: '/posts/a:b c', reads: 2, merged: false },
     ]);
   });
 
