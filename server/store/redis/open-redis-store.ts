@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readAll } from '../read-all.js';
 import { NO_CAPS, type Store, type StoreCaps } from '../port.js';
 import { connectRedis, redactUrl, type RedisStoreClient } from './connect.js';
 import { createGuard, type Guard } from './guard.js';
@@ -87,12 +88,7 @@ export async function openRedisStore(url: string, options: RedisStoreOptions = {
     totals: (site) => guard.all(listTotals(client, keys, site)),
     siteTotal: (site) => guard(() => siteFigures(client, keys, site)),
     sites: () => guard.all(listSites(client, keys)),
-    daily: (site, from, to, article) =>
-      guard(async () => {
-        const rows = [];
-        for await (const row of listDailyRows(client, keys, site, from, to, article)) rows.push(row);
-        return rows;
-      }),
+    daily: (site, from, to, article) => guard(() => readAll(listDailyRows(client, keys, site, from, to, article))),
     dailyRows: (site, from, to, article) => guard.all(listDailyRows(client, keys, site, from, to, article)),
     async checkWritable(at) {
       if (closing !== undefined || !client.isReady) return false;

@@ -4,7 +4,8 @@ import { StoreError, type StoreCaps } from '../../../server/store/port.js';
 import { openRedisStore, type RedisStore } from '../../../server/store/redis/open-redis-store.js';
 import { parseCountMessage, redisKeys } from '../../../server/store/redis/keys.js';
 import { startRedis, type RedisServer } from '../../helpers/redis.js';
-import { collect, describeStorePort } from './store-port-suite.js';
+import { describeStorePort } from './store-port-suite.js';
+import { readAll } from '../../../server/store/read-all.js';
 
 const T0 = Date.UTC(2026, 2, 1, 10);
 
@@ -139,7 +140,7 @@ describe('Redis store on a live Redis', () => {
       { site: 'a.example', article: '/y', day: '2026-03-01', reads: 1.5 },
     ];
     await expect(store.mergeCounts(rows, [])).rejects.toThrow(/bad row 2: reads must be a whole number/);
-    expect(await collect(store.totals())).toEqual([{ site: 'a.example', article: '/x', reads: 1 }]);
+    expect(await readAll(store.totals())).toEqual([{ site: 'a.example', article: '/x', reads: 1 }]);
     expect(await store.daily('a.example', '2026-03-01', '2026-03-01')).toEqual([{ site: 'a.example', article: '/x', day: '2026-03-01', reads: 1 }]);
   });
 
@@ -152,12 +153,12 @@ describe('Redis store on a live Redis', () => {
     );
     const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
     const sortedArticles = [...articles].sort(byBytes);
-    const totals = await collect(store.totals('big.example'));
+    const totals = await readAll(store.totals('big.example'));
     expect(totals.map((row) => row.article)).toEqual(sortedArticles);
     expect(totals.find((row) => row.article === '/p1202')?.reads).toBe(1203);
-    const rows = await collect(store.dailyRows('big.example', '2026-03-01', '2026-03-01'));
+    const rows = await readAll(store.dailyRows('big.example', '2026-03-01', '2026-03-01'));
     expect(rows.map((row) => row.article)).toEqual(sortedArticles);
-    expect((await collect(store.sites())).map((row) => row.site)).toEqual(['big.example', ...sites].sort(byBytes));
+    expect((await readAll(store.sites())).map((row) => row.site)).toEqual(['big.example', ...sites].sort(byBytes));
   });
 
   it('shares counts, dedupe, the day secret and sessions between two nodes on one Redis', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type ArticleTotal, type DailyRow } from '../../../server/store/port.js';
-import { collect, summed, DAY, T0, freshStore, type OpenStorePort } from './store-port-handle.js';
+import { summed, DAY, T0, freshStore, type OpenStorePort } from './store-port-handle.js';
+import { readAll } from '../../../server/store/read-all.js';
 
 /** Counting, reading back, ordering and keeping counts: the heart of every store. */
 export function describeCounts(name: string, open: OpenStorePort): void {
@@ -11,8 +12,8 @@ export function describeCounts(name: string, open: OpenStorePort): void {
       expect(await t.store.reads('example.com', '/a')).toBe(0);
       expect(await t.store.readsOf('example.com', ['/a', '/b'])).toEqual([0, 0]);
       expect(await t.store.siteTotal('example.com')).toEqual({ reads: 0, articles: 0 });
-      expect(await collect(t.store.totals())).toEqual([]);
-      expect(await collect(t.store.sites())).toEqual([]);
+      expect(await readAll(t.store.totals())).toEqual([]);
+      expect(await readAll(t.store.sites())).toEqual([]);
     });
 
     it('increments atomically under many concurrent increments', async () => {
@@ -33,7 +34,7 @@ export function describeCounts(name: string, open: OpenStorePort): void {
       expect(await t.store.reads('a.example', '/y')).toBe(0);
       expect(await t.store.readsOf('b.example', ['/y', '/nope', '/x'])).toEqual([1, 0, 2]);
       expect(await t.store.readsOf('b.example', [])).toEqual([]);
-      expect(await collect(t.store.totals('b.example'))).toEqual([
+      expect(await readAll(t.store.totals('b.example'))).toEqual([
         { site: 'b.example', article: '/x', reads: 2 },
         { site: 'b.example', article: '/y', reads: 1 },
       ]);
@@ -51,10 +52,10 @@ export function describeCounts(name: string, open: OpenStorePort): void {
         { site: 'b.example', article: '/a', reads: 2 },
         { site: 'b.example', article: '/b', reads: 1 },
       ];
-      expect(await collect(t.store.totals())).toEqual(expected);
-      expect(await collect(t.store.totals('a.example'))).toEqual(expected.slice(0, 4));
-      expect(await collect(t.store.totals('c.example'))).toEqual([]);
-      expect(await collect(t.store.sites())).toEqual([
+      expect(await readAll(t.store.totals())).toEqual(expected);
+      expect(await readAll(t.store.totals('a.example'))).toEqual(expected.slice(0, 4));
+      expect(await readAll(t.store.totals('c.example'))).toEqual([]);
+      expect(await readAll(t.store.sites())).toEqual([
         { site: 'a.example', reads: 4, articles: 4 },
         { site: 'b.example', reads: 3, articles: 2 },
       ]);
@@ -76,7 +77,7 @@ export function describeCounts(name: string, open: OpenStorePort): void {
         { site: 'example.com', article: '/b', day: '2026-03-02', reads: 1 },
       ];
       expect(await t.store.daily('example.com', '2026-03-02', '2026-03-03')).toEqual(range);
-      expect(await collect(t.store.dailyRows('example.com', '2026-03-02', '2026-03-03'))).toEqual(range);
+      expect(await readAll(t.store.dailyRows('example.com', '2026-03-02', '2026-03-03'))).toEqual(range);
       expect(await t.store.daily('example.com', '2026-03-05', '2026-03-05')).toEqual([{ site: 'example.com', article: '/a', day: '2026-03-05', reads: 5 }]);
       expect(await t.store.daily('example.com', '2026-03-06', '2026-03-09', '/b')).toEqual([]);
       expect(await t.store.daily('example.com', '2026-03-06', '2026-03-10', '/b')).toEqual([{ site: 'example.com', article: '/b', day: '2026-03-10', reads: 1 }]);
@@ -111,7 +112,7 @@ export function describeCounts(name: string, open: OpenStorePort): void {
       ]);
       expect(await t.store.siteTotal('a.example')).toEqual({ reads: 3, articles: 2 });
       expect(await t.store.siteTotal('b.example')).toEqual({ reads: 1, articles: 1 });
-      expect(await collect(t.store.sites())).toEqual(await summed(t.store));
+      expect(await readAll(t.store.sites())).toEqual(await summed(t.store));
     });
   });
 }

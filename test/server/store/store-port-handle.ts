@@ -47,13 +47,11 @@ export function freshStore(open: OpenStorePort, caps?: StoreCaps): FreshStore {
   };
 }
 
-/** Reads an async iterable to the end. */
-export const collect = readAll;
 
 /** Each site's reads and articles, summed from the article totals: what the running totals must equal. */
 export async function summed(store: Store): Promise<Array<{ site: string; reads: number; articles: number }>> {
   const bySite = new Map<string, { site: string; reads: number; articles: number }>();
-  for (const { site, reads } of await collect(store.totals())) {
+  for (const { site, reads } of await readAll(store.totals())) {
     const found = bySite.get(site) ?? { site, reads: 0, articles: 0 };
     found.reads += reads;
     found.articles++;
@@ -64,5 +62,5 @@ export async function summed(store: Store): Promise<Array<{ site: string; reads:
 
 /** Everything a store holds that a read can change, to show a refusal changed nothing. */
 export async function everything(store: Store): Promise<unknown> {
-  return { totals: await collect(store.totals()), sites: await collect(store.sites()) };
+  return { totals: await readAll(store.totals()), sites: await readAll(store.sites()) };
 }

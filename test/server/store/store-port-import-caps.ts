@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StoreCapError, type ArticleTotal, type DailyRow } from '../../../server/store/port.js';
-import { collect, everything, summed, CAPS, T0, freshStore, type OpenStorePort } from './store-port-handle.js';
+import { everything, summed, CAPS, T0, freshStore, type OpenStorePort } from './store-port-handle.js';
+import { readAll } from '../../../server/store/read-all.js';
 
 /** The import merge and the site and article caps. */
 export function describeImportAndCaps(name: string, open: OpenStorePort): void {
@@ -26,7 +27,7 @@ export function describeImportAndCaps(name: string, open: OpenStorePort): void {
         { site: 'a.example', article: '/x', day: '2026-03-01', reads: 2 },
       ]);
       expect(await t.store.siteTotal('a.example')).toEqual({ reads: 47, articles: 3 });
-      expect(await collect(t.store.sites())).toEqual(await summed(t.store));
+      expect(await readAll(t.store.sites())).toEqual(await summed(t.store));
     });
 
     it('changes nothing when the same data is merged twice', async () => {

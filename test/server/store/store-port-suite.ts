@@ -4,7 +4,7 @@ import { describeImportAndCaps } from './store-port-import-caps.js';
 import { describeSessions } from './store-port-sessions.js';
 import type { OpenStorePort } from './store-port-handle.js';
 
-export { collect, type OpenStorePort, type StorePortHandle } from './store-port-handle.js';
+export type { OpenStorePort, StorePortHandle } from './store-port-handle.js';
 
 /**
  * The behaviour every Store must have, tested through the port only (server/store/port.ts).
