@@ -39,7 +39,7 @@ export interface Topic {
   frame: Framed | undefined;
   frameVersion: number;
   /** `live` (readers + remote) as `frame` shows it. */
-  framedReaders: number;
+  framedLive: number;
   /** Some page was sent an exact state that `frame` does not show: the next presence check must broadcast. */
   offFrame: boolean;
   dirty: boolean;
@@ -105,7 +105,7 @@ export function createTopics(): Topics {
 
 /** A topic nobody has been sent anything of yet. */
 export function newTopic(site: string, article: string, reads: number): Topic {
-  return { site, article, peers: new Map(), readers: 0, remote: 0, reads, countKnown: true, version: 0, frame: undefined, frameVersion: -1, framedReaders: 0, offFrame: false, dirty: false, dirtySince: 0, lastBroadcastAt: -Infinity };
+  return { site, article, peers: new Map(), readers: 0, remote: 0, reads, countKnown: true, version: 0, frame: undefined, frameVersion: -1, framedLive: 0, offFrame: false, dirty: false, dirtySince: 0, lastBroadcastAt: -Infinity };
 }
 
 /** The one frame of the topic's current version, built when first needed. */
@@ -113,12 +113,12 @@ export function versionFrame(topic: Topic): Framed {
   if (topic.frameVersion !== topic.version || topic.frame === undefined) {
     topic.frame = wireFrame(topic.render?.() ?? countJson(topic));
     topic.frameVersion = topic.version;
-    topic.framedReaders = liveOf(topic);
+    topic.framedLive = liveOf(topic);
   }
   return topic.frame;
 }
 
 /** True when the version's frame is built and shows another `live` than there is now. */
 export function readersMoved(topic: Topic): boolean {
-  return topic.frameVersion === topic.version && topic.framedReaders !== liveOf(topic);
+  return topic.frameVersion === topic.version && topic.framedLive !== liveOf(topic);
 }
