@@ -18,6 +18,7 @@ import { NO_EVENTS, type ServerEvents } from './events.js';
 import { createAdminFeatures } from './dashboard/features.js';
 import { createIpLimits } from './trust/ip-limits.js';
 import { createSeenKeys } from './trust/dedupe.js';
+import { rereadShownCounts } from './live/reread.js';
 import { createTopicLimits } from './live/topic-limits.js';
 import { HTTP_SERVER_OPTIONS, guardConnections } from './trust/connection-limits.js';
 
@@ -79,7 +80,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const reads = createReadRecorder({ store, publish: hub.publish, now, events, limits, seenKey, maxReadsPerNetworkPerArticlePerDay: config.maxReadsPerIpPerArticlePerDay });
   // `readcounter import` merged counts beside us: open pages get the new totals.
   opened.onImported(() => {
-    for (const topic of hub.topics()) void store.reads(topic.site, topic.article).then((reads) => hub.publish(topic.site, topic.article, reads));
+    void rereadShownCounts(hub, store);
   });
   const context: ConnectionContext = {
     hub,

@@ -1,6 +1,7 @@
 import type { Hub } from '../live/hub.js';
 import type { RedisStore } from '../store/redis/open-redis-store.js';
 import { parseCountMessage } from '../store/redis/keys.js';
+import { rereadShownCounts } from '../live/reread.js';
 
 /** Options of createCountsFanout(). */
 export interface CountsFanoutOptions {
@@ -36,21 +37,8 @@ export function createCountsFanout({ hub, store, counted, log }: CountsFanoutOpt
     },
     async resync() {
       await store.whenReady();
-      const bySite = new Map<string, string[]>();
-      for (const topic of hub.topics()) {
-        const articles = bySite.get(topic.site);
-        if (articles === undefined) bySite.set(topic.site, [topic.article]);
-        else articles.push(topic.article);
-      }
-      // Every site's round trip at once: commands issued in one turn go out as one pipeline.
-      const results = await Promise.allSettled(
-        [...bySite].map(async ([site, articles]) => {
-          const reads = await store.readsOf(site, articles);
-          for (const [i, article] of articles.entries()) hub.publish(site, article, reads[i]!);
-        }),
-      );
-      const failed = results.find((result) => result.status === 'rejected');
-      if (failed !== undefined) log(`could not re-read the counts after reconnecting to Redis (${(failed.reason as Error).message}); pages get them with the next read`);
+      const failed = await rereadShownCounts(hub, store);
+      if (failed !== undefined) log(`could not re-read the counts after reconnecting to Redis (${failed.message}); pages get them with the next read`);
     },
   };
 }
